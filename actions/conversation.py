@@ -1,0 +1,48 @@
+"""Crisis reply, starting over, and changing the language of the conversation."""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action
+from rasa_sdk.events import AllSlotsReset, SlotSet
+
+from actions.slots import lang_of, message_text
+from mukaan.texts import say
+from mukaan.safety import check, crisis_reply
+
+
+class ActionCrisis(Action):
+    """Emergency guidance. The web app checks every message with the same lexicon before
+    Rasa sees it; this action answers when the NLU classifier finds a crisis the lexicon missed."""
+
+    def name(self) -> str:
+        return "action_crisis"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        category = check(message_text(tracker), lang).category or "self_harm"
+        text, buttons = crisis_reply(category, lang)
+        dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in buttons])
+        return []
+
+
+class ActionStartOver(Action):
+    def name(self) -> str:
+        return "action_start_over"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        dispatcher.utter_message(text=say("start_over_done", lang))
+        return [AllSlotsReset(), SlotSet("language", lang)]
+
+
+class ActionChangeLanguage(Action):
+    def name(self) -> str:
+        return "action_change_language"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        wanted = next((e.get("value") for e in tracker.latest_message.get("entities") or []
+                       if e.get("entity") == "language" and e.get("value") in ("fi", "sv", "en")), None)
+        lang = wanted or lang_of(tracker)
+        dispatcher.utter_message(text=say("language_changed", lang), json_message={"set_lang": lang})
+        return [SlotSet("language", lang)]

@@ -1,0 +1,184 @@
+"""The search form's question, the catalogue search and what the resident sees of it."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.slots import ANY, lang_of, message_text
+from mukaan.texts import say
+from mukaan_catalogue.gazette import gazette
+from mukaan_catalogue.present import as_text, card, result_card
+from mukaan_catalogue.search import Filters, get_searcher
+from mukaan_catalogue.taxonomy import kind_label, topic_label
+
+log = logging.getLogger(__name__)
+
+# Which catalogue kinds answer each need the resident can name.
+SEARCH_KINDS = {
+    "peer_support": ("peer_support",),
+    "volunteering": ("volunteering",),
+    "befriending": ("befriending",),
+    "club": ("club", "event", "meeting_place"),
+    "meeting_place": ("meeting_place", "club"),
+    "practical_help": ("practical_help", "advice"),
+    "advice": ("advice", "practical_help"),
+    "event": ("event", "club"),
+}
+MIN_LOCAL = 2  # fewer relevant matches than this widens the search to nearby municipalities
+
+
+def search_request(tracker: Tracker) -> tuple[str, Filters, str]:
+    """The query text, the filters and a short summary of what was understood."""
+    lang = lang_of(tracker)
+    kind = tracker.get_slot("kind")
+    situation = tracker.get_slot("situation")
+    municipality = tracker.get_slot("municipality")
+    topics = tracker.get_slot("topics") or []
+    parts = []
+    if situation and situation != ANY:
+        parts.append(situation)
+    if kind:
+        parts.append(kind_label(kind, lang))
+    query = ". ".join(parts) or kind_label("meeting_place", lang)
+    filters = Filters(municipality=None if municipality in (None, ANY) else municipality,
+                      kinds=SEARCH_KINDS.get(kind, ()))
+    place = gazette().resolve(filters.municipality) if filters.municipality else None
+    summary = [kind_label(kind, lang)] if kind else []
+    summary += [topic_label(t, lang) for t in topics[:3]]
+    summary.append(place.name(lang) if place else say("anywhere", lang))
+    return query, filters, " · ".join(summary)
+
+
+def run_search(tracker: Tracker, limit: int, exclude: tuple[str, ...] = ()) -> tuple[list, bool]:
+    """Results for the tracker's slots. When fewer than MIN_LOCAL results (local or online)
+    share a topic with the need, nearby municipalities are included."""
+    query, filters, _ = search_request(tracker)
+    lang = lang_of(tracker)
+    wanted = set(tracker.get_slot("topics") or [])
+    searcher = get_searcher()
+    results = searcher.search(query, lang=lang, limit=limit, filters=filters, exclude=exclude)
+    if not filters.municipality:
+        return results, False
+    relevant = [r for r in results if not wanted or wanted & set(r.activity.topics)]
+    if len(relevant) >= MIN_LOCAL:
+        return results, False
+    filters.nearby = True
+    wider = searcher.search(query, lang=lang, limit=limit, filters=filters, exclude=exclude)
+    widened = any(r.activity.municipality is not None and r.activity.municipality.fi != filters.municipality
+                  for r in wider)
+    return wider, widened
+
+
+def show(dispatcher: CollectingDispatcher, results: list, lang: str, intro: str) -> list[str]:
+    cards = [result_card(r, lang) for r in results]
+    dispatcher.utter_message(text=intro)
+    dispatcher.utter_message(json_message={"activities": cards, "text_version": as_text(cards, lang)})
+    dispatcher.utter_message(text=say("follow_up", lang), buttons=[
+        {"title": say("more", lang), "payload": "/ask_more"},
+        {"title": say("start_over", lang), "payload": "/restart"},
+    ])
+    return [c["id"] for c in cards]
+
+
+class ActionAskSituation(Action):
+    """The search form's question about the situation, worded for the need named so far."""
+
+    def name(self) -> str:
+        return "action_ask_situation"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        kind = tracker.get_slot("kind")
+        known = {"peer_support", "volunteering", "befriending", "club", "meeting_place", "practical_help"}
+        dispatcher.utter_message(response=f"utter_ask_situation_{kind if kind in known else 'general'}")
+        return []
+
+
+class ActionSearch(Action):
+    def name(self) -> str:
+        return "action_search"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        try:
+            results, widened = run_search(tracker, limit=3)
+        except Exception:  # the resident gets a polite message, the log gets the details
+            log.exception("search failed")
+            dispatcher.utter_message(text=say("search_failed", lang))
+            return []
+        if not results:
+            dispatcher.utter_message(text=say("no_results", lang))
+            return [SlotSet("shown", [])]
+        _, _, summary = search_request(tracker)
+        shown = show(dispatcher, results, lang, say("results_nearby" if widened else "results", lang, summary=summary))
+        return [SlotSet("shown", shown)]
+
+
+class ActionSearchMore(Action):
+    def name(self) -> str:
+        return "action_search_more"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        if not tracker.get_slot("situation") and not tracker.get_slot("kind"):
+            dispatcher.utter_message(text=say("no_activity_yet", lang))
+            return []
+        shown = list(tracker.get_slot("shown") or [])
+        try:
+            results, _ = run_search(tracker, limit=3, exclude=tuple(shown))
+        except Exception:
+            log.exception("search failed")
+            dispatcher.utter_message(text=say("search_failed", lang))
+            return []
+        if not results:
+            dispatcher.utter_message(text=say("no_more", lang))
+            return []
+        return [SlotSet("shown", shown + show(dispatcher, results, lang, say("more_intro", lang)))]
+
+
+_ORDINALS = {
+    0: r"\b(1|eka|ensimm\w*|f[oö]rsta|first)\b",
+    1: r"\b(2|toka|toi\w*|andra|second)\b",
+    2: r"\b(3|kolm\w*|tredje|third)\b",
+}
+
+
+class ActionActivityDetails(Action):
+    """Answers a question about one of the activities shown (the first, unless named)."""
+
+    def name(self) -> str:
+        return "action_activity_details"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        shown = tracker.get_slot("shown") or []
+        if not shown:
+            dispatcher.utter_message(text=say("no_activity_yet", lang))
+            return []
+        text = message_text(tracker).lower()
+        index = next((i for i, rx in _ORDINALS.items() if i < len(shown) and re.search(rx, text)), 0)
+        activity = get_searcher().get(shown[index])
+        if activity is None:
+            dispatcher.utter_message(text=say("no_activity_yet", lang))
+            return []
+        card_ = card(activity, lang)
+        aspects = [e.get("value") for e in tracker.latest_message.get("entities") or []
+                   if e.get("entity") == "aspect"]
+        values = {
+            "time": card_["schedule"], "place": ", ".join(p for p in (card_["place"], card_["address"]) if p),
+            "cost": card_["cost"] or say("unknown", lang), "join": card_["how_to_join"],
+            "accessibility": ", ".join(card_["accessibility"]) or say("unknown", lang),
+        }
+        lines = [f"{card_['name']}"]
+        for aspect in [a for a in aspects if a in values] or list(values):
+            lines.append(say(f"detail_{aspect}", lang, value=values[aspect]))
+        contact = ", ".join(v for v in card_["organizer_contact"].values() if v)
+        lines.append(say("detail_contact", lang, value=f"{card_['organizer']} ({contact})" if contact else card_["organizer"]))
+        dispatcher.utter_message(text="\n".join(lines))
+        return []

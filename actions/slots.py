@@ -1,0 +1,120 @@
+"""Slot extraction on every user turn (Rasa's ``action_validate_slot_mappings``).
+
+All search slots have custom mappings and are read here from the latest message: its
+intent, entities, text and the page's language (message metadata). An extractor returns
+a slot only when it found something new, so the search form can tell whether the resident
+answered its question.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker, ValidationAction
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from mukaan_catalogue.gazette import find_municipalities, resolve_fuzzy
+from mukaan_catalogue.taxonomy import detect_kinds, detect_topics
+
+INTENT_KIND = {
+    "look_for_peer_support": "peer_support",
+    "look_for_volunteering": "volunteering",
+    "look_for_befriending": "befriending",
+    "look_for_activity": "club",
+    "look_for_meeting_place": "meeting_place",
+    "look_for_practical_help": "practical_help",
+}
+ANY = "any"  # the resident said "doesn't matter"
+# Intents whose text never describes the resident's situation.
+NOT_A_SITUATION = {"greet", "goodbye", "thank", "affirm", "help", "bot_challenge", "out_of_scope",
+                   "crisis", "restart", "ask_more", "ask_details", "change_language", "feedback"}
+
+
+def message_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message.get("text") or "").strip()
+    return "" if text.startswith("/") else text  # a button payload carries no words
+
+
+def intent_of(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def lang_of(tracker: Tracker) -> str:
+    return tracker.get_slot("language") or "fi"
+
+
+def _changed(tracker: Tracker, slot: str, value: Any) -> dict[str, Any]:
+    return {} if tracker.get_slot(slot) == value else {slot: value}
+
+
+class ValidateSlotMappings(ValidationAction):
+    async def get_validation_events(self, dispatcher, tracker, domain) -> list:
+        # No per-slot validators: extraction already normalises the values.
+        return [SlotSet(k, v) for k, v in tracker.slots_to_validate().items()]
+
+    def extract_language(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                         domain: DomainDict) -> dict[str, Any]:
+        metadata = tracker.latest_message.get("metadata") or {}
+        lang = metadata.get("lang")
+        return _changed(tracker, "language", lang) if lang in ("fi", "sv", "en") else {}
+
+    def extract_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                     domain: DomainDict) -> dict[str, Any]:
+        intent = intent_of(tracker)
+        if intent in INTENT_KIND:
+            return _changed(tracker, "kind", INTENT_KIND[intent])
+        if intent in ("describe_situation", "nlu_fallback"):
+            kinds = detect_kinds(message_text(tracker), lang_of(tracker))
+            if kinds:
+                return _changed(tracker, "kind", kinds[0])
+            if not tracker.active_loop_name:
+                # A new situation outside the form starts a new search: forget the old kind.
+                return _changed(tracker, "kind", None)
+        return {}
+
+    def extract_situation(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> dict[str, Any]:
+        intent = intent_of(tracker)
+        text = message_text(tracker)
+        asked = tracker.get_slot("requested_slot") == "situation"
+        lang = lang_of(tracker)
+        if asked and intent in ("dont_care", "deny"):
+            return {"situation": ANY, "topics": []}
+        if not text or intent in NOT_A_SITUATION:
+            return {}
+        topics = detect_topics(text, lang)
+        describes = (intent in ("describe_situation", "nlu_fallback")
+                     or (intent in INTENT_KIND and topics)
+                     or (asked and not (intent == "inform" and find_municipalities(text, lang) and not topics)))
+        if not describes:
+            return {}
+        return {"situation": text, "topics": topics}
+
+    def extract_municipality(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> dict[str, Any]:
+        text = message_text(tracker)
+        asked = tracker.get_slot("requested_slot") == "municipality"
+        if asked and intent_of(tracker) in ("dont_care", "deny"):
+            return {"municipality": ANY}
+        if not text:
+            return {}
+        found = find_municipalities(text, lang_of(tracker))
+        if not found and asked:
+            fuzzy = resolve_fuzzy(text)
+            found = [fuzzy] if fuzzy else []
+        return _changed(tracker, "municipality", found[0].fi) if found else {}
+
+    def extract_age_group(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: DomainDict) -> dict[str, Any]:
+        for entity in tracker.latest_message.get("entities") or []:
+            if entity.get("entity") == "age_group":
+                return _changed(tracker, "age_group", entity.get("value"))
+            if entity.get("entity") == "age":
+                try:
+                    age = int(str(entity.get("value")).strip())
+                except ValueError:
+                    continue
+                group = "seniors" if age >= 65 else "youth" if age < 25 else "adults"
+                return _changed(tracker, "age_group", group)
+        return {}

@@ -1,0 +1,3 @@
+from mukaan_catalogue.cli import main
+
+main()

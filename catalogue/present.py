@@ -1,0 +1,70 @@
+"""How an activity is shown: the JSON card the pages render and a plain-text version for
+chat channels without cards. Both in the reader's language, falling back to Finnish."""
+from __future__ import annotations
+
+from mukaan_catalogue.schema import Activity
+from mukaan_catalogue.search import Result, explain
+from mukaan_catalogue.taxonomy import kind_label, topic_label
+
+_FREE = {"fi": "Maksuton", "sv": "Gratis", "en": "Free"}
+_ONLINE = {"fi": "Verkossa", "sv": "På nätet", "en": "Online"}
+_DEMO = {"fi": "Esimerkkitieto", "sv": "Exempeldata", "en": "Demo data"}
+
+
+def _t(text, lang: str) -> str | None:
+    return text.get(lang) if text is not None else None
+
+
+def card(activity: Activity, lang: str, score: float | None = None, why: str | None = None) -> dict:
+    """The public JSON form of an activity (the API contract's `activity`)."""
+    a = activity
+    place = ", ".join(p for p in (a.area, a.municipality.name(lang) if a.municipality else None) if p)
+    cost = _t(a.cost.text, lang) or (_FREE.get(lang, _FREE["fi"]) if a.cost.free else None)
+    return {
+        "id": a.id,
+        "name": a.name.get(lang),
+        "kind": a.kind,
+        "kind_label": kind_label(a.kind, lang),
+        "topics": list(a.topics),
+        "topic_labels": [topic_label(t, lang) for t in a.topics],
+        "municipality": a.municipality.name(lang) if a.municipality else None,
+        "municipality_fi": a.municipality.fi if a.municipality else None,
+        "municipality_code": a.municipality.code if a.municipality else None,
+        "online": a.online,
+        "place": place or _ONLINE.get(lang, _ONLINE["fi"]),
+        "address": a.address,
+        "languages": list(a.languages),
+        "audience": list(a.audience),
+        "description": a.description.get(lang),
+        "how_to_join": a.how_to_join.get(lang),
+        "schedule": a.schedule.text.get(lang),
+        "cost": cost,
+        "free": a.cost.free,
+        "accessibility": list(a.accessibility),
+        "signup_required": a.signup_required,
+        "organizer": a.organizer.name,
+        "organizer_contact": {"url": a.organizer.url, "email": a.organizer.email, "phone": a.organizer.phone},
+        "url": a.url or a.organizer.url,
+        "updated": a.updated.isoformat(),
+        "demo": a.source == "demo",
+        "demo_label": _DEMO.get(lang, _DEMO["fi"]) if a.source == "demo" else None,
+        "text_lang": lang if a.description.has(lang) else "fi",
+        "score": round(score, 4) if score is not None else None,
+        "why": why if why is not None else explain(a, [], lang),
+    }
+
+
+def result_card(result: Result, lang: str) -> dict:
+    return card(result.activity, lang, result.score, result.why)
+
+
+def as_text(cards: list[dict], lang: str) -> str:
+    """A numbered plain-text list of activity cards."""
+    lines = []
+    for i, c in enumerate(cards, 1):
+        lines.append(f"{i}. {c['name']} ({c['organizer']})")
+        lines.append(f"   {c['place']} · {c['schedule']}" + (f" · {c['cost']}" if c["cost"] else ""))
+        lines.append(f"   {c['how_to_join']}")
+        if c["url"]:
+            lines.append(f"   {c['url']}")
+    return "\n".join(lines)

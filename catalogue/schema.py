@@ -1,0 +1,168 @@
+"""The activity schema: one pydantic model per record, shaped after Open Referral HSDS and
+Linked Events so that catalogues can be exchanged.
+
+The taxonomy (``KINDS``, ``TOPICS``, ``AUDIENCES``) is fixed: filters, the evaluation cases
+and the chat all speak these values.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+KINDS = (
+    "peer_support", "volunteering", "befriending", "club",
+    "meeting_place", "practical_help", "advice", "event",
+)
+TOPICS = (
+    "loneliness", "mental_health", "substance_use", "caregiving", "disability",
+    "chronic_illness", "memory_disorders", "grief", "families", "parenting", "youth",
+    "seniors", "immigrants", "unemployment", "divorce", "violence", "debt", "lgbtq",
+    "exercise", "culture", "nature", "neurodivergence",
+)
+AUDIENCES = ("children", "youth", "adults", "seniors", "families")
+LANGS = ("fi", "sv", "en")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ACCESSIBILITY = (
+    "wheelchair", "induction_loop", "step_free", "accessible_toilet", "sign_language",
+    "plain_language", "guide_dog", "quiet_space", "online_only",
+)
+
+Kind = Literal[KINDS]  # type: ignore[valid-type]
+Topic = Literal[TOPICS]  # type: ignore[valid-type]
+Audience = Literal[AUDIENCES]  # type: ignore[valid-type]
+Weekday = Literal[WEEKDAYS]  # type: ignore[valid-type]
+Accessibility = Literal[ACCESSIBILITY]  # type: ignore[valid-type]
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_ISO639_1 = re.compile(r"^[a-z]{2}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Text(_Strict):
+    """A text in Finnish (required), Swedish and English."""
+    fi: str = Field(min_length=1)
+    sv: str | None = None
+    en: str | None = None
+
+    def get(self, lang: str) -> str:
+        """The text in ``lang``, else Finnish (the catalogue's required language)."""
+        return getattr(self, lang, None) or self.fi
+
+    def has(self, lang: str) -> bool:
+        return bool(getattr(self, lang, None))
+
+
+class Organizer(_Strict):
+    name: str = Field(min_length=2)
+    url: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("https://", "http://")):
+            raise ValueError("url must start with https://")
+        return v
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", v):
+            raise ValueError("not an e-mail address")
+        return v
+
+
+class Schedule(_Strict):
+    """When it happens: a human text per language plus structured times or dates."""
+    text: Text
+    weekdays: list[Weekday] = []
+    start: str | None = None
+    end: str | None = None
+    dates: list[dt.date] = []
+
+    @field_validator("start", "end")
+    @classmethod
+    def _hhmm(cls, v: str | None) -> str | None:
+        if v is not None and not _TIME.match(v):
+            raise ValueError("time must be HH:MM")
+        return v
+
+
+class Cost(_Strict):
+    free: bool
+    text: Text | None = None
+
+
+class Municipality(_Strict):
+    """A Finnish municipality: official names and the Statistics Finland code."""
+    code: str
+    fi: str
+    sv: str | None = None
+    bilingual: bool = False
+
+    def name(self, lang: str) -> str:
+        return (self.sv if lang == "sv" and self.sv else self.fi)
+
+
+class Activity(_Strict):
+    id: str
+    name: Text
+    description: Text
+    how_to_join: Text
+    organizer: Organizer
+    kind: Kind
+    topics: list[Topic] = Field(min_length=1)
+    audience: list[Audience] = Field(min_length=1)
+    languages: list[str] = Field(min_length=1)
+    municipality: Municipality | None = None
+    online: bool = False
+    area: str | None = None
+    address: str | None = None
+    schedule: Schedule
+    cost: Cost
+    accessibility: list[Accessibility] = []
+    signup_required: bool = False
+    url: str | None = None
+    source: str = "demo"
+    updated: dt.date
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not _SLUG.match(v):
+            raise ValueError("id must be a lowercase slug: letters a-z, digits and hyphens")
+        return v
+
+    @field_validator("languages")
+    @classmethod
+    def _langs(cls, v: list[str]) -> list[str]:
+        for code in v:
+            if not _ISO639_1.match(code):
+                raise ValueError(f"{code!r} is not an ISO 639-1 language code")
+        return v
+
+    @model_validator(mode="after")
+    def _place(self) -> "Activity":
+        if self.municipality is None and not self.online:
+            raise ValueError("give a municipality, or mark the activity online: true")
+        if self.municipality and self.municipality.bilingual and not self.description.sv:
+            raise ValueError(
+                f"{self.municipality.fi} is bilingual: add Swedish text (description.sv)")
+        return self
+
+    @property
+    def is_national(self) -> bool:
+        return self.municipality is None
+
+    def passage(self, lang: str = "fi") -> str:
+        """The text that is embedded and indexed for this activity in ``lang``."""
+        parts = [self.name.get(lang), self.description.get(lang)]
+        return "\n".join(p for p in parts if p)

@@ -1,0 +1,181 @@
+"""Labels for the taxonomy in Finnish, Swedish and English, and a small lexicon that
+recognises kinds and topics in what a resident writes.
+
+The lexicon lists word beginnings (stems) in folded form (ä→a, ö→o, å→a): Finnish and
+Swedish inflect and compound, so ``yksinai`` matches yksinäinen, yksinäisyyteen and
+yksinäisyydestä alike. It is matched against spaCy tokens and their lemmas.
+"""
+from __future__ import annotations
+
+import re
+
+from mukaan.nlp import fold, pipeline
+
+KIND_LABELS = {
+    "peer_support": {"fi": "vertaistuki", "sv": "kamratstöd", "en": "peer support"},
+    "volunteering": {"fi": "vapaaehtoistoiminta", "sv": "frivilligverksamhet", "en": "volunteering"},
+    "befriending": {"fi": "ystävätoiminta", "sv": "vänverksamhet", "en": "befriending"},
+    "club": {"fi": "kerho tai harrastus", "sv": "klubb eller hobby", "en": "club or hobby"},
+    "meeting_place": {"fi": "kohtaamispaikka", "sv": "mötesplats", "en": "meeting place"},
+    "practical_help": {"fi": "arjen apu", "sv": "praktisk hjälp", "en": "practical help"},
+    "advice": {"fi": "neuvonta", "sv": "rådgivning", "en": "advice"},
+    "event": {"fi": "tapahtuma", "sv": "evenemang", "en": "event"},
+}
+
+TOPIC_LABELS = {
+    "loneliness": {"fi": "yksinäisyys", "sv": "ensamhet", "en": "loneliness"},
+    "mental_health": {"fi": "mielenterveys", "sv": "psykisk hälsa", "en": "mental health"},
+    "substance_use": {"fi": "päihteet ja pelaaminen", "sv": "rusmedel och spel", "en": "substances and gambling"},
+    "caregiving": {"fi": "omaishoito", "sv": "närståendevård", "en": "family caregiving"},
+    "disability": {"fi": "vammaisuus", "sv": "funktionsnedsättning", "en": "disability"},
+    "chronic_illness": {"fi": "pitkäaikaissairaus", "sv": "långvarig sjukdom", "en": "long-term illness"},
+    "memory_disorders": {"fi": "muistisairaus", "sv": "minnessjukdom", "en": "memory disorders"},
+    "grief": {"fi": "suru ja menetys", "sv": "sorg", "en": "grief"},
+    "families": {"fi": "perheet", "sv": "familjer", "en": "families"},
+    "parenting": {"fi": "vanhemmuus", "sv": "föräldraskap", "en": "parenting"},
+    "youth": {"fi": "lapset ja nuoret", "sv": "barn och unga", "en": "children and young people"},
+    "seniors": {"fi": "ikäihmiset", "sv": "seniorer", "en": "older people"},
+    "immigrants": {"fi": "maahan muuttaneet", "sv": "inflyttade", "en": "immigrants"},
+    "unemployment": {"fi": "työttömyys", "sv": "arbetslöshet", "en": "unemployment"},
+    "divorce": {"fi": "ero", "sv": "skilsmässa", "en": "divorce"},
+    "violence": {"fi": "väkivalta", "sv": "våld", "en": "violence"},
+    "debt": {"fi": "velat ja raha-asiat", "sv": "skulder och pengar", "en": "debt and money"},
+    "lgbtq": {"fi": "sateenkaari-ihmiset", "sv": "regnbågsfolk", "en": "LGBTQ+"},
+    "exercise": {"fi": "liikunta", "sv": "motion", "en": "exercise"},
+    "culture": {"fi": "kulttuuri", "sv": "kultur", "en": "culture"},
+    "nature": {"fi": "luonto", "sv": "natur", "en": "nature"},
+    "neurodivergence": {"fi": "neurokirjo", "sv": "neuropsykiatri", "en": "neurodivergence"},
+}
+
+# Word beginnings (folded) that point to a topic, in any of the three languages.
+TOPIC_STEMS = {
+    "loneliness": ["yksinai", "yksin", "seuraa", "seuran", "seurass", "juttuseura", "kaipaan seura",
+                   "kaipaisin seura", "ei ole ketaan", "ei oo ketaan", "ystav", "kaveri", "ensam",
+                   "sallskap", "vanner", "van ", "lonely", "loneli", "alone", "company", "friend",
+                   "isolat", "eristy", "don't know anyone", "dont know anyone", "kanner ingen",
+                   "en tunne ketaan", "en tunne ketää"],
+    "mental_health": ["mielenterv", "masenn", "masentu", "ahdistu", "ahdistus", "paniikki", "uupu",
+                      "burnout", "loppuun pala", "psyyk", "mieli", "depress", "angest", "angslan",
+                      "psykisk", "anxiety", "anxious", "panic", "mental", "stress", "bipolar",
+                      "kaksisuunt", "syomishairi", "ataxia"],
+    "substance_use": ["paihde", "paihte", "alkoho", "viina", "juomi", "juopo", "huume", "kannab",
+                      "raittiu", "riippuvu", "peli", "pelaa", "rahapel", "missbruk", "alkohol",
+                      "drog", "spel", "beroende", "addict", "alcohol", "drinking", "drug", "gambl",
+                      "sober", "recovery", "aa-ryhm", "nykter"],
+    "caregiving": ["omaishoi", "omainen", "omaiset", "omaista", "hoidan", "hoitaa puoliso",
+                   "narstaende", "anhorig", "vardar", "caregiv", "carer", "caring for",
+                   "look after my", "taking care of my"],
+    "disability": ["vamma", "vammai", "kehitysvam", "nako", "kuulo", "pyoratuol", "liikuntaesty",
+                   "funktionsned", "funktionshind", "rullstol", "disab", "wheelchair", "blind",
+                   "deaf", "kuuro", "sokea", "heikkonak"],
+    "chronic_illness": ["sairau", "sairas", "sairast", "diabet", "reuma", "syopa", "syova", "sydan",
+                        "ms-tau", "parkinson", "astma", "kipu", "krooni", "sjukdom", "cancer",
+                        "reumat", "hjart", "kronisk", "illness", "chronic", "heart", "rheuma",
+                        "epilep", "diagnoos"],
+    "memory_disorders": ["muisti", "alzheimer", "dementi", "minnessjuk", "minne", "memory",
+                         "muistisair"],
+    "grief": ["suru", "surev", "menet", "kuoli", "kuollu", "kuolema", "leski", "menehty", "sorg",
+              "sorjande", "dog i", "avled", "ankling", "ankla", "grief", "griev", "bereave",
+              "passed away", "died", "widow", "loss of", "lost my", "itsemurhan tehneen",
+              "lapsen kuolem"],
+    "families": ["perhe", "perhei", "lapsiperhe", "vauva", "lapse", "lapsi", "lasten", "aiti",
+                 "isa ", "isat", "familj", "barn", "smabarn", "bebis", "family", "families",
+                 "baby", "toddler", "children", "kids"],
+    "parenting": ["vanhemm", "vanhempi", "aitiy", "isyy", "kasvatu", "uhmaik", "forald",
+                  "mammor", "pappor", "parent", "mother", "father", "mum", "mom", "dad"],
+    "youth": ["nuor", "teini", "opiskelij", "koululai", "lasten", "lapsi", "lapse", "ung ",
+              "unga", "ungdom", "tonar", "barn", "youth", "young", "teen", "student", "kids",
+              "child", "lapsia"],
+    "seniors": ["elakel", "elakk", "ikaihmi", "ikaant", "vanhus", "vanhuks", "seniori", "isovanh",
+                "mummo", "vaari", "yli 65", "yli 70", "pension", "senior", "aldre", "aldring",
+                "retire", "elderly", "older people", "grandparent", "pensioner", "ikaant"],
+    "immigrants": ["maahanmuu", "maahan muu", "pakolai", "turvapaik", "kotoutu", "suomen kiel",
+                   "kielikahvil", "uusi suomessa", "muutin suomeen", "ulkomaalai", "invandr",
+                   "nyanland", "flykting", "nya finlandare", "sprakkafe", "sprakcafe",
+                   "immigra", "refugee", "asylum", "moved to finland", "new in finland",
+                   "learn finnish", "language cafe", "moved here", "expat", "international",
+                   "finska", "integrat"],
+    "unemployment": ["tyoton", "tyottom", "tyonhak", "lomautet", "tyota", "tyopaik", "arbetslo",
+                     "jobb", "unemploy", "job", "out of work", "laid off", "tyoelam"],
+    "divorce": ["ero ", "eron", "erosta", "eross", "eronn", "erota", "avioero", "erotila",
+                "skilsmass", "skild", "skiljs", "separ", "divorc", "break-up", "breakup",
+                "uusperhe", "lahivanh"],
+    "violence": ["vakival", "pahoinpi", "lyo", "lyonyt", "kiusa", "ahdist", "uhkail", "vald",
+                 "misshand", "mobb", "hotar", "hotad", "hotfull", "violence", "abuse", "bully", "bulli", "threat",
+                 "lahisuhdevak"],
+    "debt": ["velka", "velat", "velko", "raha-asi", "rahahuol", "ulosotto", "luottotiet",
+             "toimeentul", "talous", "skuld", "pengar", "ekonomi", "debt", "money", "budget",
+             "bills", "laskut", "vuokrarast"],
+    "lgbtq": ["sateenkaar", "homo", "lesbo", "bi ", "trans", "queer", "seta", "hbtq", "lhbt",
+              "regnbag", "gay", "lgbt", "nonbinaar", "muunsukupuol", "icke-binar", "non-binary"],
+    "exercise": ["liiku", "liikun", "kavel", "kuntosal", "jumppa", "tanss", "uinti", "uima",
+                 "juoks", "pyorail", "jooga", "urheil", "tuoliju", "motion", "promen", "gympa",
+                 "dans", "simn", "idrott", "exercis", "walk", "gym", "sport", "dance", "swim",
+                 "yoga", "fitness", "hiking", "vaell", "vandr"],
+    "culture": ["kulttuur", "taide", "taitee", "musiik", "laula", "kuoro", "teatter", "kirja",
+                "lukupiir", "kasity", "neulo", "maalaa", "valokuv", "kultur", "konst", "musik",
+                "sang", "kor ", "korsang", "teater", "lasecirk", "handarb", "culture", "art",
+                "music", "sing", "choir", "theat", "book", "craft", "knit", "painting", "museo",
+                "museum", "piknik", "picnic"],
+    "nature": ["luonto", "luonno", "metsa", "retki", "vaell", "marja", "sieni", "lintu",
+               "puutarh", "viljel", "ulkoil", "natur", "skog", "utflykt", "vandring", "tradgard",
+               "fagel", "svamp", "nature", "forest", "hike", "hiking", "outdoor", "garden",
+               "bird", "mushroom"],
+    "neurodivergence": ["adhd", "add ", "autis", "asperger", "neurokirj", "neuropsyk", "lukihai",
+                        "tourett", "neurodiver", "npf", "dyslex"],
+}
+
+KIND_STEMS = {
+    "peer_support": ["vertais", "vertaistuk", "tukiryhm", "keskusteluryhm", "kamratstod",
+                     "stodgrupp", "samtalsgrupp", "peer support", "support group", "peer group"],
+    "volunteering": ["vapaaehtoi", "vapaaehtoist", "auttaa muita", "auttamaan", "haluun autta",
+                     "haluan autta", "frivillig", "volont", "hjalpa andra", "volunteer",
+                     "help others", "helping others"],
+    "befriending": ["ystavatoim", "ystavapalvel", "ystavaks", "vierailija", "vanverksamh",
+                    "vantjanst", "besokar", "befriend", "visiting friend", "friend service"],
+    "club": ["kerho", "harrast", "harrastu", "piiri", "klubb", "hobby", "club", "hobbies"],
+    "meeting_place": ["kohtaamispaik", "asukastal", "olohuone", "kahvila", "avoin", "olohuon",
+                      "tapaamispaik", "motesplats", "traffpunkt", "kafe", "drop-in",
+                      "meeting place", "cafe", "community centre", "community center"],
+    "practical_help": ["apua kaup", "kauppa-asi", "kauppakass", "siivo", "lumity", "asiointi",
+                       "asioin", "muutto", "tietokon", "kannykka", "lomakk", "arjen ap",
+                       "praktisk hjalp", "handla", "snoskott", "datorhjalp", "shopping",
+                       "errands", "snow", "computer help", "forms", "moving house"],
+    "advice": ["neuvon", "neuvoa", "ohjaus", "opastus", "rad ", "radgivn", "advice", "guidance",
+               "counsel"],
+    "event": ["tapahtum", "tilaisuu", "juhla", "messut", "evenemang", "fest", "event", "festival",
+              "piknik", "picnic"],
+}
+
+_WORD = re.compile(r"\w[\w'-]*")
+
+
+def _match(stems_by_key: dict[str, list[str]], text: str, lang: str) -> list[str]:
+    """Keys whose stems begin a word of ``text`` (or of its lemmas), in order of first match."""
+    doc = pipeline(lang)(text)
+    words = " " + " ".join(fold(t.text) for t in doc) + " "
+    lem = " " + " ".join(fold(t.lemma_) for t in doc) + " "
+    found: dict[str, int] = {}
+    for key, stems in stems_by_key.items():
+        for stem in stems:
+            needle = " " + stem
+            pos = min((p for p in (words.find(needle), lem.find(needle)) if p >= 0), default=-1)
+            if pos >= 0:
+                found[key] = min(found.get(key, pos), pos)
+    return sorted(found, key=found.get)
+
+
+def detect_topics(text: str, lang: str = "fi") -> list[str]:
+    return _match(TOPIC_STEMS, text, lang)
+
+
+def detect_kinds(text: str, lang: str = "fi") -> list[str]:
+    return _match(KIND_STEMS, text, lang)
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return KIND_LABELS[kind].get(lang, KIND_LABELS[kind]["fi"])
+
+
+def topic_label(topic: str, lang: str) -> str:
+    return TOPIC_LABELS[topic].get(lang, TOPIC_LABELS[topic]["fi"])

@@ -1,0 +1,44 @@
+"""All configuration in one place. Every field can be set with an environment variable
+``MUKAAN_<FIELD>`` (e.g. ``MUKAAN_RASA_URL``) or in a ``.env`` file in the project root."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MUKAAN_", env_file=ROOT / ".env", extra="ignore")
+
+    # The multilingual embedding model: a sentence-transformers id or a folder.
+    embedding_model: str = str(ROOT / "models" / "multilingual-e5-small")
+    # SQLite file holding the catalogue and its vectors.
+    database: Path = ROOT / "var" / "catalogue.sqlite3"
+    # Folder of human-editable catalogue files loaded by `build-index`.
+    catalogue_dir: Path = ROOT / "catalogue" / "data" / "activities"
+
+    # Rasa server (NLU + dialogue) the web app talks to.
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout: float = 10.0
+
+    # Web app.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_lang: str = "fi"
+    max_message_chars: int = 2000
+
+    # Search: how many results a chat recommendation shows, and the hybrid weights.
+    results_per_turn: int = 3
+    dense_weight: float = 0.6
+    lexical_weight: float = 0.2
+    topic_weight: float = 0.3
+    # Score taken off activities outside the resident's municipality (online or nearby).
+    away_penalty: float = 0.05
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,176 @@
+"""Starts and stops Mukaan's processes: the Rasa server and the web app (which also serves
+the custom actions). Used by ``make run`` and by the end-to-end tests.
+
+  python -m mukaan.stack train   train the Rasa model unless one for the same inputs exists
+  python -m mukaan.stack run     start both, wait until ready, print the URL; Ctrl-C stops both
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from mukaan.settings import ROOT
+
+RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
+TRAINED = ROOT / "models" / "rasa"
+CACHE = Path(os.environ.get("MUKAAN_CACHE", Path.home() / ".cache" / "mukaan"))
+TRAINING_INPUTS = ["bot/config.yml", "bot/domain.yml", "bot/data", "nlu_data", "requirements/rasa.lock"]
+
+
+def rasa_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(RASA_TELEMETRY_ENABLED="false", MPLCONFIGDIR=str(ROOT / "var" / "matplotlib"),
+               TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1", PYTHONWARNINGS="ignore")
+    return env
+
+
+def training_hash() -> str:
+    """A hash of everything the trained model depends on."""
+    h = hashlib.sha256()
+    for name in TRAINING_INPUTS:
+        path = ROOT / name
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for f in files:
+            h.update(str(f.relative_to(ROOT)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def trained_model() -> Path:
+    return TRAINED / f"mukaan-{training_hash()}.tar.gz"
+
+
+def train(force: bool = False) -> Path:
+    """Train the Rasa model if its inputs changed; reuse a cached model otherwise."""
+    target = trained_model()
+    cached = CACHE / "rasa-models" / target.name
+    if target.exists() and not force:
+        print(f"Rasa model up to date: {target.relative_to(ROOT)}")
+        return target
+    TRAINED.mkdir(parents=True, exist_ok=True)
+    if cached.exists() and not force:
+        shutil.copy2(cached, target)
+        print(f"Rasa model from cache: {cached}")
+        return target
+    print("Training the Rasa model (a few minutes)…", flush=True)
+    t0 = time.time()
+    subprocess.run([str(RASA_BIN), "train", "--config", "bot/config.yml", "--domain", "bot/domain.yml",
+                    "--data", "nlu_data", "bot/data", "--out", str(TRAINED),
+                    "--fixed-model-name", target.name.removesuffix(".tar.gz")],
+                   cwd=ROOT, env=rasa_env(), check=True)
+    print(f"Trained in {time.time() - t0:.0f} s: {target.relative_to(ROOT)}")
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(target, cached)
+    for old in TRAINED.glob("mukaan-*.tar.gz"):
+        if old != target:
+            old.unlink()
+    return target
+
+
+@dataclass
+class Stack:
+    """The two processes on loopback ports; `start()` returns once both are ready."""
+    web_port: int = 8000
+    rasa_port: int = 5005
+    env: dict[str, str] = field(default_factory=dict)
+    log_dir: Path = ROOT / "var" / "log"
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        out = open(self.log_dir / f"{name}.log", "ab")
+        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+
+    def start(self, model: Path | None = None, timeout: float = 300) -> None:
+        model = model or trained_model()
+        if not model.exists():
+            raise SystemExit(f"No trained Rasa model at {model}: run `make train`")
+        env = rasa_env() | self.env | {"MUKAAN_ACTION_URL": f"{self.web_url}/webhook"}
+        self._spawn("rasa", [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1",
+                             "-p", str(self.rasa_port), "--model", str(model),
+                             "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"], env)
+        web_env = dict(os.environ) | self.env | {"MUKAAN_RASA_URL": self.rasa_url}
+        self._spawn("web", [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
+                            "--port", str(self.web_port), "--no-access-log"], web_env)
+        self.wait(timeout)
+
+    def wait(self, timeout: float) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for name, proc in self.procs.items():
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited with code {proc.returncode}; see {self.log_dir / name}.log")
+            try:
+                web = httpx.get(f"{self.web_url}/health", timeout=2)
+                if web.status_code == 200 and web.json()["components"]["rasa"] == "ok":
+                    return
+            except (httpx.HTTPError, ValueError, KeyError):
+                pass
+            time.sleep(1)
+        self.stop()
+        raise TimeoutError(f"the stack was not ready in {timeout:.0f} s; see {self.log_dir}")
+
+    def stop(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.procs.clear()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m mukaan.stack")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("train")
+    t.add_argument("--force", action="store_true")
+    r = sub.add_parser("run")
+    r.add_argument("--port", type=int, default=int(os.environ.get("MUKAAN_PORT", 8000)))
+    r.add_argument("--rasa-port", type=int, default=5005)
+    args = parser.parse_args()
+    if args.command == "train":
+        train(force=args.force)
+        return
+    stack = Stack(web_port=args.port, rasa_port=args.rasa_port)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    t0 = time.time()
+    try:
+        print("Starting Rasa and the web app…", flush=True)
+        stack.start()
+        print(f"\nMukaan is running ({time.time() - t0:.0f} s): {stack.web_url}\n"
+              f"Logs: {stack.log_dir}. Press Ctrl-C to stop.", flush=True)
+        while all(p.poll() is None for p in stack.procs.values()):
+            time.sleep(1)
+        print("A process stopped; shutting down.", file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Sentences the actions and the web app say, in Finnish, Swedish and English. Plain language: short
+sentences and common words. Fixed bot replies live in bot/domain.yml instead."""
+from __future__ import annotations
+
+TEXTS: dict[str, dict[str, str]] = {
+    "results": {
+        "fi": "Tässä muutama vaihtoehto. Hain näillä tiedoilla: {summary}.",
+        "sv": "Här är några alternativ. Jag sökte med: {summary}.",
+        "en": "Here are a few options. I searched for: {summary}.",
+    },
+    "results_nearby": {
+        "fi": "Kunnastasi löytyi vähän vaihtoehtoja, joten otin mukaan myös lähikunnat ja verkossa olevan toiminnan. Hain näillä tiedoilla: {summary}.",
+        "sv": "Det fanns få alternativ i din kommun, så jag tog med grannkommunerna och verksamhet på nätet. Jag sökte med: {summary}.",
+        "en": "There were few options in your municipality, so I also included nearby municipalities and online activities. I searched for: {summary}.",
+    },
+    "anywhere": {"fi": "koko Suomi ja verkko", "sv": "hela Finland och nätet", "en": "all of Finland and online"},
+    "follow_up": {
+        "fi": "Haluatko nähdä lisää vaihtoehtoja tai aloittaa alusta?",
+        "sv": "Vill du se fler alternativ eller börja om?",
+        "en": "Would you like to see more options or start over?",
+    },
+    "more": {"fi": "Näytä lisää", "sv": "Visa fler", "en": "Show more"},
+    "start_over": {"fi": "Aloita alusta", "sv": "Börja om", "en": "Start over"},
+    "no_results": {
+        "fi": "En löytänyt tähän sopivaa toimintaa. Voit kertoa tarpeestasi toisin sanoin tai kokeilla toista kuntaa.",
+        "sv": "Jag hittade ingen verksamhet som passar. Du kan beskriva ditt behov med andra ord eller pröva en annan kommun.",
+        "en": "I couldn't find a matching activity. You can describe your need in other words or try another municipality.",
+    },
+    "no_more": {
+        "fi": "Muita sopivia vaihtoehtoja ei löytynyt. Voit kertoa tarpeestasi toisin sanoin tai aloittaa alusta.",
+        "sv": "Jag hittade inga fler alternativ. Du kan beskriva ditt behov med andra ord eller börja om.",
+        "en": "I found no more options. You can describe your need in other words or start over.",
+    },
+    "more_intro": {"fi": "Tässä lisää vaihtoehtoja.", "sv": "Här är fler alternativ.", "en": "Here are more options."},
+    "search_failed": {
+        "fi": "Haku ei juuri nyt onnistu. Yritä hetken päästä uudelleen. Voit myös kysyä kunnan asiakasohjauksesta.",
+        "sv": "Sökningen fungerar inte just nu. Försök igen om en stund. Du kan också fråga kommunens klientstyrning.",
+        "en": "Search is not working right now. Please try again in a moment. You can also ask your municipality's client guidance.",
+    },
+    "start_over_done": {
+        "fi": "Aloitetaan alusta. Kerro omin sanoin, mitä etsit.",
+        "sv": "Vi börjar om. Berätta med egna ord vad du söker.",
+        "en": "Let's start over. Tell me in your own words what you are looking for.",
+    },
+    "language_changed": {
+        "fi": "Selvä, puhutaan suomea.",
+        "sv": "Okej, vi talar svenska.",
+        "en": "Okay, let's speak English.",
+    },
+    "no_activity_yet": {
+        "fi": "Kerro ensin, mitä etsit. Sitten voin kertoa toiminnasta tarkemmin.",
+        "sv": "Berätta först vad du söker. Sedan kan jag berätta mer om verksamheten.",
+        "en": "First tell me what you are looking for. Then I can tell you more about an activity.",
+    },
+    "detail_time": {"fi": "Milloin: {value}", "sv": "När: {value}", "en": "When: {value}"},
+    "detail_place": {"fi": "Missä: {value}", "sv": "Var: {value}", "en": "Where: {value}"},
+    "detail_cost": {"fi": "Hinta: {value}", "sv": "Pris: {value}", "en": "Cost: {value}"},
+    "detail_join": {"fi": "Näin pääset mukaan: {value}", "sv": "Så här kommer du med: {value}", "en": "How to join: {value}"},
+    "detail_accessibility": {"fi": "Esteettömyys: {value}", "sv": "Tillgänglighet: {value}", "en": "Accessibility: {value}"},
+    "detail_contact": {"fi": "Järjestäjä: {value}", "sv": "Arrangör: {value}", "en": "Organiser: {value}"},
+    "unknown": {"fi": "ei tiedossa", "sv": "inte känt", "en": "not known"},
+    "bot_unavailable": {
+        "fi": "Keskustelu ei juuri nyt toimi kunnolla. Hain toimintaa suoraan viestisi perusteella.",
+        "sv": "Chatten fungerar inte riktigt just nu. Jag sökte verksamhet direkt utifrån ditt meddelande.",
+        "en": "The chat is not working properly right now. I searched for activities directly from your message.",
+    },
+    "bot_unavailable_no_results": {
+        "fi": "Keskustelu ei juuri nyt toimi. Yritä hetken päästä uudelleen tai käytä hakusivua.",
+        "sv": "Chatten fungerar inte just nu. Försök igen om en stund eller använd söksidan.",
+        "en": "The chat is not working right now. Please try again in a moment or use the search page.",
+    },
+    "empty_message": {
+        "fi": "Kirjoita viesti, niin autan mielelläni.",
+        "sv": "Skriv ett meddelande, så hjälper jag gärna till.",
+        "en": "Write a message and I'll be glad to help.",
+    },
+    "too_long": {
+        "fi": "Viestisi on liian pitkä. Kerro asiasi lyhyemmin, muutamalla lauseella.",
+        "sv": "Ditt meddelande är för långt. Berätta kortare, med några meningar.",
+        "en": "Your message is too long. Please say it more briefly, in a few sentences.",
+    },
+}
+
+
+def say(key: str, lang: str, **values) -> str:
+    texts = TEXTS[key]
+    return texts.get(lang, texts["fi"]).format(**values)

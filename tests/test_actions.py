@@ -1,0 +1,113 @@
+"""Custom actions driven with tracker fixtures, against the real catalogue index."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import ActionCrisis, ActionStartOver
+from actions.search import ActionAskSituation, ActionSearch, ActionSearchMore
+from actions.slots import ValidateSlotMappings
+
+
+def tracker(text="", intent="describe_situation", slots=None, lang="fi", entities=None, requested=None,
+            active_loop=None):
+    slots = {"language": lang, **(slots or {})}
+    if requested:
+        slots["requested_slot"] = requested
+    return Tracker(sender_id="test", slots=slots,
+                   latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                                   "entities": entities or [], "metadata": {"lang": lang}},
+                   events=[], paused=False, followup_action=None,
+                   active_loop={"name": active_loop} if active_loop else {}, latest_action_name="action_listen")
+
+
+def run(action, t):
+    d = CollectingDispatcher()
+    events = asyncio.run(action.run(d, t, {}))
+    return d.messages, events
+
+
+def extract(t):
+    v = ValidateSlotMappings()
+    out = {}
+    for slot in ("language", "kind", "situation", "municipality", "age_group"):
+        out.update(getattr(v, f"extract_{slot}")(CollectingDispatcher(), t, {}))
+    return out
+
+
+def test_situation_and_inflected_municipality_from_one_message():
+    slots = extract(tracker("Hei, olen eläkkeellä Vantaalla ja kaipaisin seuraa"))
+    assert slots["situation"].startswith("Hei, olen eläkkeellä")
+    assert slots["municipality"] == "Vantaa"
+    assert {"seniors", "loneliness"} <= set(slots["topics"])
+
+
+def test_need_without_situation_leaves_the_situation_to_ask():
+    slots = extract(tracker("Hej, jag bor i Esbo och vill bli frivillig", intent="look_for_volunteering", lang="sv"))
+    assert slots["kind"] == "volunteering" and slots["municipality"] == "Espoo"
+    assert "situation" not in slots
+
+
+def test_answer_to_the_situation_question_is_taken_as_it_is():
+    slots = extract(tracker("lasten ja nuorten kanssa", intent="inform", requested="situation",
+                            slots={"kind": "volunteering"}, active_loop="search_form"))
+    assert slots["situation"] == "lasten ja nuorten kanssa"
+
+
+def test_doesnt_matter_and_unknown_answers():
+    assert extract(tracker("ei väliä", intent="dont_care", requested="municipality"))["municipality"] == "any"
+    assert extract(tracker("/dont_care", intent="dont_care", requested="situation"))["situation"] == "any"
+    assert "municipality" not in extract(tracker("en tiedä", intent="inform", requested="municipality"))
+
+
+def test_unchanged_slot_is_not_set_again():
+    t = tracker("asun Espoossa", intent="inform", slots={"municipality": "Espoo"})
+    assert "municipality" not in extract(t)
+
+
+def test_situation_question_follows_the_need():
+    messages, _ = run(ActionAskSituation(), tracker(slots={"kind": "volunteering"}))
+    assert messages[0]["response"] == "utter_ask_situation_volunteering"
+    messages, _ = run(ActionAskSituation(), tracker(slots={}))
+    assert messages[0]["response"] == "utter_ask_situation_general"
+
+
+@pytest.mark.parametrize("lang,situation,municipality,kind,topics", [
+    ("fi", "Mun mies sairastaa Alzheimeria ja tarvitsen vertaistukea", "Helsinki", "peer_support",
+     {"caregiving", "memory_disorders"}),
+    ("sv", "med barn och unga", "Espoo", "volunteering", {"youth", "families"}),
+    ("en", "I feel lonely since I moved here", "Espoo", None, {"loneliness", "immigrants"}),
+])
+def test_search_returns_three_relevant_activities_in_language(searcher, lang, situation, municipality, kind, topics):
+    t = tracker(slots={"situation": situation, "municipality": municipality, "kind": kind}, lang=lang)
+    messages, events = run(ActionSearch(), t)
+    cards = next(m["custom"]["activities"] for m in messages if m.get("custom"))
+    assert len(cards) == 3
+    assert any(set(c["topics"]) & topics for c in cards)
+    for c in cards:
+        assert c["online"] or c["municipality_fi"] == municipality
+        if kind:
+            assert c["kind"] == kind
+    assert messages[-1]["buttons"]
+    shown = next(e for e in events if e["name"] == "shown")["value"]
+    assert shown == [c["id"] for c in cards]
+    if lang == "sv":
+        assert "Här är" in messages[0]["text"] or "grannkommun" in messages[0]["text"]
+
+
+def test_more_excludes_what_was_shown(searcher):
+    slots = {"situation": "kaipaan seuraa", "municipality": "Espoo", "kind": None}
+    _, events = run(ActionSearch(), tracker(slots=slots))
+    shown = events[0]["value"]
+    messages, events = run(ActionSearchMore(), tracker(slots={**slots, "shown": shown}))
+    more = next(m["custom"]["activities"] for m in messages if m.get("custom"))
+    assert not {c["id"] for c in more} & set(shown)
+
+
+def test_crisis_action_and_start_over_keep_the_language():
+    messages, _ = run(ActionCrisis(), tracker("jag vill inte leva", intent="crisis", lang="sv"))
+    assert "112" in messages[0]["text"] and "09 2525 0112" in messages[0]["text"]
+    messages, events = run(ActionStartOver(), tracker(lang="en"))
+    assert events[0]["event"] == "reset_slots" and events[1]["value"] == "en"
+    assert messages[0]["text"].startswith("Let's start over")

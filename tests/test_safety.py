@@ -1,0 +1,45 @@
+"""The crisis check catches every crisis message and leaves everyday phrases alone."""
+import pytest
+import yaml
+
+from mukaan.safety import check, crisis_reply
+from tests.conftest import SHARED_EVAL
+
+OWN_CRISIS = [
+    ("fi", "mä en jaksa enää elää"), ("fi", "haluisin vaan kuolla pois"), ("fi", "ajattelen itsemurhaa joka päivä"),
+    ("fi", "olen viillellyt itseäni"), ("fi", "mies lyö mua kun se juo"), ("fi", "pelkään että hän tappaa minut"),
+    ("fi", "en halua elaa enaa"), ("sv", "jag vill inte leva längre"), ("sv", "jag skadar mig själv"),
+    ("sv", "min pappa slår mig"), ("sv", "jag tänker på självmord"), ("en", "I want to end my life"),
+    ("en", "my partner hits me"), ("en", "I have been cutting myself"), ("en", "I don't want to live anymore"),
+]
+OWN_CALM = [
+    ("fi", "haluun tappaa aikaa jossain kerhossa"), ("fi", "nauroin itseni kuoliaaksi siinä teatterissa"),
+    ("fi", "vertaistukea läheisen itsemurhan jälkeen"), ("fi", "en ole ajatellut itsemurhaa, olen vain yksinäinen"),
+    ("sv", "jag vill hitta en dansgrupp"), ("sv", "det ska ingå i priset"), ("en", "I want to diet and exercise"),
+    ("en", "my grandson beat me at chess"), ("en", "killer workout group in Espoo"), ("en", "I'm bored to death at home"),
+]
+
+
+def _shared(kind):
+    path = SHARED_EVAL / "crisis.yaml"
+    if not path.exists():
+        return []
+    return [(c["lang"], c["say"]) for c in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]]
+
+
+@pytest.mark.parametrize("lang,text", OWN_CRISIS + _shared("crisis"))
+def test_crisis_is_caught(lang, text):
+    assert check(text, lang), text
+
+
+@pytest.mark.parametrize("lang,text", OWN_CALM + _shared("calm"))
+def test_calm_is_not_a_crisis(lang, text):
+    assert not check(text, lang), text
+
+
+def test_violence_gets_nollalinja_and_self_harm_the_crisis_line():
+    assert check("puolisoni uhkailee minua", "fi").category == "violence"
+    assert "080 005 005" in crisis_reply("violence", "fi")[0]
+    for lang, number in [("fi", "09 2525 0111"), ("sv", "09 2525 0112"), ("en", "09 2525 0113")]:
+        text, buttons = crisis_reply("self_harm", lang)
+        assert "112" in text and number in text and buttons

@@ -1,0 +1,75 @@
+"""POST /api/chat: one turn of the conversation.
+
+The path of a message: the crisis check (mukaan/safety.py) answers first when it must;
+otherwise the message goes to Rasa, whose custom actions (actions/) search the catalogue.
+If Rasa does not answer, the message is searched directly so the resident still gets help.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+
+from mukaan.safety import check, crisis_reply
+from mukaan.settings import get_settings
+from mukaan.texts import say
+from mukaan_catalogue.present import as_text, result_card
+from mukaan_catalogue.search import get_searcher
+from web.api.models import ChatMessage, ChatRequest, ChatResponse
+from web.rasa_client import RasaUnavailable, to_messages
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def _clean(text: str) -> str:
+    """Drop control characters (keep line breaks) and surrounding white space."""
+    return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
+
+
+@router.post("/api/chat", response_model=ChatResponse, response_model_exclude_none=True)
+async def chat(body: ChatRequest, request: Request) -> ChatResponse:
+    settings = get_settings()
+    lang = body.lang or settings.default_lang
+    session = body.session or uuid.uuid4().hex
+    text = _clean(body.message)
+
+    def reply(messages: list[ChatMessage], lang_out: str = lang) -> ChatResponse:
+        return ChatResponse(session=session, lang=lang_out, messages=messages)
+
+    if not text:
+        return reply([ChatMessage(text=say("empty_message", lang), kind="notice")])
+    if len(text) > settings.max_message_chars:
+        return reply([ChatMessage(text=say("too_long", lang), kind="notice")])
+
+    crisis = await run_in_threadpool(check, text, lang)
+    if crisis:
+        message, buttons = crisis_reply(crisis.category, lang)
+        return reply([ChatMessage(text=message, kind="crisis",
+                                  buttons=[{"title": t, "payload": p} for t, p in buttons])])
+
+    try:
+        rasa_messages = await request.app.state.rasa.send(session, text, lang)
+    except RasaUnavailable as exc:
+        log.warning("Rasa unavailable, searching directly: %s", exc)
+        return reply(await _direct_search(text, lang))
+    messages, switched = to_messages(rasa_messages)
+    return reply([ChatMessage(**m) for m in messages], switched or lang)
+
+
+async def _direct_search(text: str, lang: str) -> list[ChatMessage]:
+    """When Rasa is down: search the catalogue with the message itself."""
+    if text.startswith("/"):
+        return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
+    try:
+        results = await run_in_threadpool(get_searcher().search, text, lang=lang, limit=3)
+    except Exception:
+        log.exception("direct search failed")
+        results = []
+    if not results:
+        return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
+    cards = [result_card(r, lang) for r in results]
+    return [ChatMessage(text=say("bot_unavailable", lang), kind="notice"),
+            ChatMessage(activities=cards, text_version=as_text(cards, lang))]

@@ -1,0 +1,44 @@
+"""GET /api/activities/search: the catalogue search, for the pages and for staff."""
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Query
+from starlette.concurrency import run_in_threadpool
+
+from mukaan_catalogue.gazette import gazette
+from mukaan_catalogue.present import result_card
+from mukaan_catalogue.schema import AUDIENCES, KINDS, TOPICS
+from mukaan_catalogue.search import Filters, get_searcher
+from web.api.models import SearchResponse
+
+router = APIRouter()
+
+
+@router.get("/api/activities/search", response_model=SearchResponse)
+async def search(
+    q: str = Query("", max_length=500, description="The need in the resident's own words"),
+    municipality: str | None = Query(None, max_length=80, description="Finnish or Swedish name"),
+    lang: Literal["fi", "sv", "en"] = "fi",
+    limit: int = Query(5, ge=1, le=50),
+    mode: Literal["hybrid", "dense", "lexical"] = "hybrid",
+    kind: list[str] = Query([], description="Filter: kinds (repeatable)"),
+    topic: list[str] = Query([], description="Filter: topics (repeatable)"),
+    language: str | None = Query(None, max_length=2, description="Run in this language (ISO 639-1)"),
+    audience: str | None = Query(None, max_length=20),
+    free: bool = False,
+    online: bool = False,
+) -> SearchResponse:
+    if municipality and gazette().resolve(municipality) is None:
+        raise HTTPException(422, detail=f"Unknown municipality: {municipality}")
+    for value, allowed, name in [(kind, KINDS, "kind"), (topic, TOPICS, "topic")]:
+        bad = [v for v in value if v not in allowed]
+        if bad:
+            raise HTTPException(422, detail=f"Unknown {name}: {', '.join(bad)}")
+    if audience and audience not in AUDIENCES:
+        raise HTTPException(422, detail=f"Unknown audience: {audience}")
+    filters = Filters(municipality=municipality, kinds=tuple(kind), topics=tuple(topic),
+                      language=language, audience=audience, free_only=free, online_only=online)
+    results = await run_in_threadpool(get_searcher().search, q, lang=lang, limit=limit,
+                                      mode=mode, filters=filters)
+    return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results))
