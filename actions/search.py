@@ -81,7 +81,7 @@ def show(dispatcher: CollectingDispatcher, results: list, lang: str, intro: str)
     dispatcher.utter_message(json_message={"activities": cards, "text_version": as_text(cards, lang)})
     dispatcher.utter_message(text=say("follow_up", lang), buttons=[
         {"title": say("more", lang), "payload": "/ask_more"},
-        {"title": say("start_over", lang), "payload": "/restart"},
+        {"title": say("start_over", lang), "payload": "/start_over"},
     ])
     return [c["id"] for c in cards]
 

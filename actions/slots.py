@@ -28,7 +28,7 @@ INTENT_KIND = {
 ANY = "any"  # the resident said "doesn't matter"
 # Intents whose text never describes the resident's situation.
 NOT_A_SITUATION = {"greet", "goodbye", "thank", "affirm", "help", "bot_challenge", "out_of_scope",
-                   "crisis", "restart", "ask_more", "ask_details", "change_language", "feedback"}
+                   "crisis", "start_over", "ask_more", "ask_details", "change_language", "feedback"}
 
 
 def message_text(tracker: Tracker) -> str:
