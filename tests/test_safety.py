@@ -1,4 +1,6 @@
 """The crisis check catches every crisis message and leaves everyday phrases alone."""
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -20,19 +22,21 @@ OWN_CALM = [
 ]
 
 
-def _shared(kind):
-    path = SHARED_EVAL / "crisis.yaml"
-    if not path.exists():
-        return []
-    return [(c["lang"], c["say"]) for c in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]]
+def _cases(kind):
+    """The shared development cases and the project's own case file."""
+    out = []
+    for path in (SHARED_EVAL / "crisis.yaml", Path(__file__).parent / "eval" / "crisis_cases.yaml"):
+        if path.exists():
+            out += [(c["lang"], c["say"]) for c in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]]
+    return out
 
 
-@pytest.mark.parametrize("lang,text", OWN_CRISIS + _shared("crisis"))
+@pytest.mark.parametrize("lang,text", OWN_CRISIS + _cases("crisis"))
 def test_crisis_is_caught(lang, text):
     assert check(text, lang), text
 
 
-@pytest.mark.parametrize("lang,text", OWN_CALM + _shared("calm"))
+@pytest.mark.parametrize("lang,text", OWN_CALM + _cases("calm"))
 def test_calm_is_not_a_crisis(lang, text):
     assert not check(text, lang), text
 
