@@ -12,6 +12,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.slots import ANY, lang_of, message_text
 from mukaan.texts import say
+from mukaan.settings import get_settings
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import as_text, card, result_card
 from mukaan_catalogue.search import Filters, get_searcher
@@ -107,7 +108,7 @@ class ActionSearch(Action):
                   domain: DomainDict) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         try:
-            results, widened = run_search(tracker, limit=3)
+            results, widened = run_search(tracker, limit=get_settings().results_per_turn)
         except Exception:  # the resident gets a polite message, the log gets the details
             log.exception("search failed")
             dispatcher.utter_message(text=say("search_failed", lang))
@@ -131,7 +132,7 @@ class ActionSearchMore(Action):
             return []
         shown = list(tracker.get_slot("shown") or [])
         try:
-            results, _ = run_search(tracker, limit=3, exclude=tuple(shown))
+            results, _ = run_search(tracker, limit=get_settings().results_per_turn, exclude=tuple(shown))
         except Exception:
             log.exception("search failed")
             dispatcher.utter_message(text=say("search_failed", lang))

@@ -20,7 +20,7 @@ from mukaan_catalogue.embedding import get_embedder
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.schema import Activity
 from mukaan_catalogue.store import Store, passage_langs, passage_text
-from mukaan_catalogue.taxonomy import detect_topics, kind_label, topic_label
+from mukaan_catalogue.taxonomy import detect_kinds, detect_topics, kind_label, topic_label
 
 MODES = ("hybrid", "dense", "lexical")
 
@@ -140,6 +140,33 @@ class Searcher:
                 keep[i] = False
         return keep
 
+    def signals(self, query: str, lang: str = "fi", filters: Filters | None = None,
+                exclude: tuple[str, ...] = ()) -> "Signals | None":
+        """The ranking signals for every activity that passes the filters."""
+        f = filters or Filters()
+        snap = self.snapshot()
+        keep = self._mask(snap, f) if snap.activities else np.zeros(0, dtype=bool)
+        for i, a in enumerate(snap.activities):
+            if a.id in exclude:
+                keep[i] = False
+        idx = np.flatnonzero(keep)
+        if not len(idx):
+            return None
+        query = " ".join(query.split())
+        n = len(snap.activities)
+        d = (self._dense(snap, query) if query else np.zeros(n, np.float32))[idx]
+        l = self._lexical(snap, query, lang)[idx]
+        topics = detect_topics(query, lang) if query else []
+        wanted = set(topics)
+        t = np.array([len(wanted & set(snap.activities[i].topics)) / len(wanted) if wanted else 0.0
+                      for i in idx])
+        kinds = set(detect_kinds(query, lang)) if query else set()
+        k = np.array([float(snap.activities[i].kind in kinds) for i in idx])
+        home = gazette().resolve(f.municipality) if f.municipality else None
+        away = np.array([home is not None and (a.municipality is None or a.municipality.code != home.code)
+                         for a in (snap.activities[i] for i in idx)], dtype=float)
+        return Signals(snap, idx, d, l, t, k, away, topics)
+
     def search(self, query: str, *, municipality: str | None = None, lang: str = "fi",
                limit: int = 5, mode: str = "hybrid", filters: Filters | None = None,
                exclude: tuple[str, ...] = ()) -> list[Result]:
@@ -148,46 +175,46 @@ class Searcher:
         f = filters or Filters()
         if municipality:
             f.municipality = municipality
-        snap = self.snapshot()
-        if not snap.activities:
+        sig = self.signals(query, lang, f, exclude)
+        if sig is None:
             return []
-        keep = self._mask(snap, f)
-        for i, a in enumerate(snap.activities):
-            if a.id in exclude:
-                keep[i] = False
-        idx = np.flatnonzero(keep)
-        if not len(idx):
-            return []
-        query = " ".join(query.split())
-        dense = self._dense(snap, query) if mode != "lexical" and query else np.zeros(len(snap.activities))
-        lexical = self._lexical(snap, query, lang) if mode != "dense" else np.zeros(len(snap.activities))
         settings = get_settings()
-        d, l = dense[idx], lexical[idx]
-        d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
-        l_norm = l / l.max() if l.max() > 0 else np.zeros_like(l)
-        query_topics = detect_topics(query, lang) if query else []
-        if mode == "dense":
-            combined = d.astype(np.float64)
-        elif mode == "lexical":
-            combined = l_norm.astype(np.float64)
-        else:
-            # The topics the resident's words point to (taxonomy lexicon) are a third signal.
-            wanted = set(query_topics)
-            t = np.array([len(wanted & set(snap.activities[i].topics)) / len(wanted) if wanted else 0.0
-                          for i in idx])
-            combined = (settings.dense_weight * d_norm + settings.lexical_weight * l_norm
-                        + settings.topic_weight * t)
-        # At equal relevance an activity in the resident's own municipality comes first.
-        if f.municipality:
-            home = gazette().resolve(f.municipality)
-            away = np.array([a.municipality is None or a.municipality.code != home.code
-                             for a in (snap.activities[i] for i in idx)])
-            combined = combined - settings.away_penalty * away
+        combined = sig.combine(mode, settings.dense_weight, settings.lexical_weight,
+                               settings.topic_weight, settings.kind_weight, settings.away_penalty)
         order = np.argsort(-combined, kind="stable")[:limit]
-        return [Result(activity=snap.activities[idx[o]], score=float(combined[o]),
-                       dense=float(d[o]), lexical=float(l[o]),
-                       why=explain(snap.activities[idx[o]], query_topics, lang))
+        acts = sig.snap.activities
+        return [Result(activity=acts[sig.idx[o]], score=float(combined[o]), dense=float(sig.dense[o]),
+                       lexical=float(sig.lexical[o]), why=explain(acts[sig.idx[o]], sig.topics, lang))
                 for o in order]
+
+
+@dataclass
+class Signals:
+    """Per-candidate ranking signals: dense cosine, BM25, the share of the query's topics the
+    activity has, whether its kind is one the query names, and whether it is outside the
+    resident's municipality."""
+    snap: _Snapshot
+    idx: np.ndarray
+    dense: np.ndarray
+    lexical: np.ndarray
+    topic: np.ndarray
+    kind: np.ndarray
+    away: np.ndarray
+    topics: list[str]
+
+    def combine(self, mode: str, w_dense: float, w_lexical: float, w_topic: float, w_kind: float,
+                away_penalty: float) -> np.ndarray:
+        d, l = self.dense.astype(np.float64), self.lexical.astype(np.float64)
+        if mode == "dense":
+            combined = d
+        elif mode == "lexical":
+            combined = l / l.max() if l.max() > 0 else np.zeros_like(l)
+        else:
+            d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
+            l_norm = l / l.max() if l.max() > 0 else np.zeros_like(l)
+            combined = w_dense * d_norm + w_lexical * l_norm + w_topic * self.topic + w_kind * self.kind
+        # At equal relevance an activity in the resident's own municipality comes first.
+        return combined - away_penalty * self.away
 
 
 _WHY = {

@@ -30,11 +30,13 @@ class Settings(BaseSettings):
     default_lang: str = "fi"
     max_message_chars: int = 2000
 
-    # Search: how many results a chat recommendation shows, and the hybrid weights.
+    # Search: how many results a chat recommendation shows, and the hybrid weights, tuned
+    # on tests/eval/search_cases.yaml by scripts/tune_search.py (shared cases held out).
     results_per_turn: int = 3
     dense_weight: float = 0.6
-    lexical_weight: float = 0.2
-    topic_weight: float = 0.3
+    lexical_weight: float = 0.1
+    topic_weight: float = 0.6
+    kind_weight: float = 0.4
     # Score taken off activities outside the resident's municipality (online or nearby).
     away_penalty: float = 0.05
 

@@ -64,7 +64,8 @@ async def _direct_search(text: str, lang: str) -> list[ChatMessage]:
     if text.startswith("/"):
         return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
     try:
-        results = await run_in_threadpool(get_searcher().search, text, lang=lang, limit=3)
+        results = await run_in_threadpool(get_searcher().search, text, lang=lang,
+                                          limit=get_settings().results_per_turn)
     except Exception:
         log.exception("direct search failed")
         results = []
