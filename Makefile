@@ -13,12 +13,12 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train eval bench clean help
+.PHONY: run test setup model index train eval eval-search eval-chat clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
-	@echo "make setup | model | index | train | eval | bench | clean"
+	@echo "make setup | model | index | train | eval | clean"
 
 run: setup model index train
 	$(PY) -m mukaan.stack run
@@ -55,6 +55,15 @@ index: model
 # The Rasa model, trained only when bot/, nlu_data/ or the Rasa pins changed.
 train: setup
 	$(PY) -m mukaan.stack train
+
+# Evaluation: scripts that print figures (search ranking; conversations and safety on the real servers).
+eval: eval-search eval-chat
+
+eval-search: index
+	$(PY) -m scripts.eval_search
+
+eval-chat: index train
+	$(PY) -m scripts.eval_chat
 
 clean:
 	rm -rf var models/rasa

@@ -2,13 +2,12 @@
 started on spare ports; conversations go through POST /api/chat as a page would send them."""
 import httpx
 import pytest
-import yaml
 
 from mukaan.stack import Stack
+from scripts import eval_chat
 from tests.conftest import SHARED_EVAL
 
 pytestmark = pytest.mark.e2e
-DONT_CARE = {"fi": "ei väliä", "sv": "spelar ingen roll", "en": "doesn't matter"}
 
 
 @pytest.fixture(scope="module")
@@ -20,22 +19,8 @@ def stack(tmp_path_factory):
 
 
 def converse(stack, lang, turns, max_turns=5):
-    """Send the turns (then "doesn't matter") until activities come back."""
-    session = None
-    replies = []
-    queue = list(turns)
-    with httpx.Client(base_url=stack.web_url, timeout=30) as c:
-        for _ in range(max_turns):
-            text = queue.pop(0) if queue else DONT_CARE[lang]
-            r = c.post("/api/chat", json={"session": session, "message": text, "lang": lang})
-            assert r.status_code == 200, r.text
-            body = r.json()
-            session = body["session"]
-            replies.append(body)
-            cards = [a for m in body["messages"] for a in m.get("activities") or []]
-            if cards:
-                return cards, replies
-    return [], replies
+    with httpx.Client(base_url=stack.web_url, timeout=30) as client:
+        return eval_chat.converse(client, lang, turns, max_turns)
 
 
 def test_finnish_conversation_reaches_espoo_peer_support(stack):
@@ -69,25 +54,14 @@ def test_greeting_and_crisis_through_the_real_stack(stack):
         assert "112" in crisis["messages"][0]["text"]
 
 
-def _shared_chats():
-    path = SHARED_EVAL / "chat.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
 def test_shared_conversations(stack):
     """The shared development conversations: report every one, require at least 80 %."""
-    cases = _shared_chats()
+    cases = eval_chat.load(SHARED_EVAL / "chat.yaml")
     if not cases:
         pytest.fail("../shared/eval/chat.yaml not found")
-    passed, failures = 0, []
-    for case in cases:
-        cards, replies = converse(stack, case["lang"], [case["say"], *case.get("then", [])])
-        ok = bool(cards) and all(r["lang"] == case["lang"] for r in replies) and any(
-            (c["online"] or c["municipality_fi"] == case["municipality"])
-            and set(c["topics"]) & set(case["topics"])
-            and (not case.get("kinds") or c["kind"] in case["kinds"]) for c in cards[:3])
-        passed += ok
-        if not ok:
-            failures.append((case["say"], [(c["name"], c["kind"], c["topics"]) for c in cards[:3]]))
-    print(f"shared conversations: {passed}/{len(cases)} passed")
-    assert passed >= 0.8 * len(cases), failures
+    results = [(case, *converse(stack, case["lang"], [case["say"], *case.get("then", [])])) for case in cases]
+    passed = [eval_chat.chat_case_passes(case, cards, replies) for case, cards, replies in results]
+    print(f"shared conversations: {sum(passed)}/{len(cases)} passed")
+    assert sum(passed) >= 0.8 * len(cases), [
+        (case["say"], [(c["name"], c["kind"], c["topics"]) for c in cards[:3]])
+        for (case, cards, _), ok in zip(results, passed) if not ok]
