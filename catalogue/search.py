@@ -18,7 +18,7 @@ from mukaan.nlp import fold, pipeline
 from mukaan.settings import get_settings
 from mukaan_catalogue.embedding import get_embedder
 from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.schema import Activity
+from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
 from mukaan_catalogue.store import Store, passage_langs, passage_text
 from mukaan_catalogue.taxonomy import detect_kinds, detect_topics, kind_label, topic_label
 
@@ -53,20 +53,62 @@ class Result:
     why: str
 
 
+def _bits(values, vocabulary) -> int:
+    return sum(1 << vocabulary.index(v) for v in values if v in vocabulary)
+
+
+@lru_cache(maxsize=200_000)
+def _passage_tokens(text: str, lang: str) -> tuple[str, ...]:
+    return tuple(lexical_tokens(text, lang))
+
+
 class _Snapshot:
+    """Everything a search needs, built once per store generation: the activities, their
+    vectors, a BM25 index, and the filterable fields as arrays (filters are array operations)."""
+
     def __init__(self, store: Store):
         self.activities, owners, self.matrix, self.generation = store.load()
+        acts = self.activities
         self.owner_rows = np.array([i for i, _ in owners], dtype=np.int64)
-        docs = []
-        for a in self.activities:
-            tokens = []
-            for lang in passage_langs(a):
-                tokens += lexical_tokens(passage_text(a, lang), lang)
-            docs.append(tokens or ["_"])
+        self.position = {a.id: i for i, a in enumerate(acts)}
+        self.municipality = np.array([int(a.municipality.code) if a.municipality else -1 for a in acts], dtype=np.int32)
+        self.kind = np.array([KINDS.index(a.kind) for a in acts], dtype=np.int8)
+        self.topic_bits = np.array([_bits(a.topics, TOPICS) for a in acts], dtype=np.int64)
+        self.audience_bits = np.array([_bits(a.audience, AUDIENCES) for a in acts], dtype=np.int64)
+        self.access_bits = np.array([_bits(a.accessibility, ACCESSIBILITY) for a in acts], dtype=np.int64)
+        self.free = np.array([a.cost.free for a in acts], dtype=bool)
+        self.online = np.array([a.online for a in acts], dtype=bool)
+        self.languages = [frozenset(a.languages) for a in acts]
+        docs = [[t for lang in passage_langs(a) for t in _passage_tokens(passage_text(a, lang), lang)] or ["_"]
+                for a in acts]
         self.bm25 = bm25s.BM25()
         if docs:
             self.bm25.index(docs, show_progress=False)
         self.vocab = set(self.bm25.vocab_dict) if docs else set()
+
+    def mask(self, f: Filters) -> np.ndarray:
+        keep = np.ones(len(self.activities), dtype=bool)
+        place = gazette().resolve(f.municipality) if f.municipality else None
+        if place is not None:
+            codes = [int(place.code)] + ([int(m.code) for m in gazette().nearby(place.code)] if f.nearby else [])
+            local = np.isin(self.municipality, codes)
+            keep &= local | (self.municipality == -1) if f.include_national else local
+        if f.kinds:
+            keep &= np.isin(self.kind, [KINDS.index(k) for k in f.kinds if k in KINDS])
+        if f.topics:
+            keep &= (self.topic_bits & _bits(f.topics, TOPICS)) != 0
+        if f.audience:
+            keep &= (self.audience_bits & _bits([f.audience], AUDIENCES)) != 0
+        if f.accessibility:
+            wanted = _bits(f.accessibility, ACCESSIBILITY)
+            keep &= (self.access_bits & wanted) == wanted
+        if f.free_only:
+            keep &= self.free
+        if f.online_only:
+            keep &= self.online
+        if f.language:
+            keep &= np.fromiter((f.language in langs for langs in self.languages), bool, len(self.languages))
+        return keep
 
 
 class Searcher:
@@ -96,7 +138,9 @@ class Searcher:
         return len(self.snapshot().activities)
 
     def get(self, activity_id: str) -> Activity | None:
-        return next((a for a in self.snapshot().activities if a.id == activity_id), None)
+        snap = self.snapshot()
+        pos = snap.position.get(activity_id)
+        return snap.activities[pos] if pos is not None else None
 
     # -- ranking ----------------------------------------------------------------------------
     def _dense(self, snap: _Snapshot, query: str) -> np.ndarray:
@@ -112,43 +156,14 @@ class Searcher:
             return np.zeros(len(snap.activities), dtype=np.float32)
         return np.asarray(snap.bm25.get_scores(tokens), dtype=np.float32)
 
-    def _mask(self, snap: _Snapshot, f: Filters) -> np.ndarray:
-        place = gazette().resolve(f.municipality) if f.municipality else None
-        codes = {place.code} if place else set()
-        if place and f.nearby:
-            codes |= {m.code for m in gazette().nearby(place.code)}
-        keep = np.ones(len(snap.activities), dtype=bool)
-        for i, a in enumerate(snap.activities):
-            if place is not None:
-                local = a.municipality is not None and a.municipality.code in codes
-                if not (local or (f.include_national and a.is_national)):
-                    keep[i] = False
-                    continue
-            if f.kinds and a.kind not in f.kinds:
-                keep[i] = False
-            elif f.topics and not set(f.topics) & set(a.topics):
-                keep[i] = False
-            elif f.language and f.language not in a.languages:
-                keep[i] = False
-            elif f.audience and f.audience not in a.audience:
-                keep[i] = False
-            elif f.free_only and not a.cost.free:
-                keep[i] = False
-            elif f.online_only and not a.online:
-                keep[i] = False
-            elif f.accessibility and not set(f.accessibility) <= set(a.accessibility):
-                keep[i] = False
-        return keep
 
     def signals(self, query: str, lang: str = "fi", filters: Filters | None = None,
                 exclude: tuple[str, ...] = ()) -> "Signals | None":
         """The ranking signals for every activity that passes the filters."""
         f = filters or Filters()
         snap = self.snapshot()
-        keep = self._mask(snap, f) if snap.activities else np.zeros(0, dtype=bool)
-        for i, a in enumerate(snap.activities):
-            if a.id in exclude:
-                keep[i] = False
+        keep = snap.mask(f)
+        keep[[snap.position[i] for i in exclude if i in snap.position]] = False
         idx = np.flatnonzero(keep)
         if not len(idx):
             return None
@@ -157,14 +172,14 @@ class Searcher:
         d = (self._dense(snap, query) if query else np.zeros(n, np.float32))[idx]
         l = self._lexical(snap, query, lang)[idx]
         topics = detect_topics(query, lang) if query else []
-        wanted = set(topics)
-        t = np.array([len(wanted & set(snap.activities[i].topics)) / len(wanted) if wanted else 0.0
-                      for i in idx])
-        kinds = set(detect_kinds(query, lang)) if query else set()
-        k = np.array([float(snap.activities[i].kind in kinds) for i in idx])
+        t = np.zeros(len(idx))
+        for topic in topics:  # the share of the query's topics each activity has
+            t += (snap.topic_bits[idx] & (1 << TOPICS.index(topic))) != 0
+        t /= max(len(topics), 1)
+        kinds = [KINDS.index(k) for k in detect_kinds(query, lang)] if query else []
+        k = np.isin(snap.kind[idx], kinds).astype(float)
         home = gazette().resolve(f.municipality) if f.municipality else None
-        away = np.array([home is not None and (a.municipality is None or a.municipality.code != home.code)
-                         for a in (snap.activities[i] for i in idx)], dtype=float)
+        away = (snap.municipality[idx] != int(home.code)).astype(float) if home else np.zeros(len(idx))
         return Signals(snap, idx, d, l, t, k, away, topics)
 
     def search(self, query: str, *, municipality: str | None = None, lang: str = "fi",

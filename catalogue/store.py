@@ -12,7 +12,6 @@ import sqlite3
 from pathlib import Path
 
 import numpy as np
-from tqdm import tqdm
 
 from mukaan_catalogue.schema import LANGS, Activity
 from mukaan_catalogue.taxonomy import kind_label, topic_label
@@ -74,14 +73,9 @@ class Store:
         hashes = {a.id: content_hash(a, embedder.name) for a in activities}
         changed = [a for a in activities if known.get(a.id) != hashes[a.id]]
         jobs = [(a.id, lang, passage_text(a, lang)) for a in changed for lang in passage_langs(a)]
-        vectors = []
-        batch = 32
-        bar = tqdm(total=len(jobs), desc="embedding", unit="text", disable=not progress)
-        for i in range(0, len(jobs), batch):
-            chunk = jobs[i:i + batch]
-            vectors.extend(embedder.passages([text for _, _, text in chunk]))
-            bar.update(len(chunk))
-        bar.close()
+        # One call: sentence-transformers sorts all texts by length into batches (less padding)
+        # and draws the progress bar.
+        vectors = embedder.passages([text for _, _, text in jobs], progress=progress)
         removed = set(known) - set(hashes)
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")

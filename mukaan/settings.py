@@ -40,6 +40,14 @@ class Settings(BaseSettings):
     # Score taken off activities outside the resident's municipality (online or nearby).
     away_penalty: float = 0.05
 
+    # Staff console (/staff): the shared token staff type in. Unset or empty: the console is
+    # disabled and every /api/staff route answers 403.
+    staff_token: str | None = None
+    # Kiosk (/kiosk): seconds without a touch or key before the "are you still there?"
+    # warning, and how long the warning counts down before everything is wiped.
+    kiosk_idle_seconds: int = 120
+    kiosk_warning_seconds: int = 30
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

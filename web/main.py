@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from mukaan.settings import get_settings
 from mukaan_catalogue.search import get_searcher
-from web.api.routes import actions, chat, health, search
+from web.api.routes import actions, chat, health, pages, search, staff
 from web.rasa_client import RasaClient
 
 log = logging.getLogger("mukaan")
@@ -51,7 +51,7 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Mukaan", version="0.1.0", lifespan=lifespan,
                   description="Find association activities in Finland: chat and search API.")
-    for module in (health, chat, search, actions):
+    for module in (health, chat, search, actions, staff, pages):
         app.include_router(module.router)
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="pages")
     app.state.settings = settings

@@ -8,7 +8,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import result_card
-from mukaan_catalogue.schema import AUDIENCES, KINDS, TOPICS
+from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import Filters, get_searcher
 from web.api.models import SearchResponse
 
@@ -28,6 +28,8 @@ async def search(
     audience: str | None = Query(None, max_length=20),
     free: bool = False,
     online: bool = False,
+    nearby: bool = Query(False, description="Also the municipality's neighbours"),
+    accessibility: list[str] = Query([], description="Required accessibility features (repeatable)"),
 ) -> SearchResponse:
     if municipality and gazette().resolve(municipality) is None:
         raise HTTPException(422, detail=f"Unknown municipality: {municipality}")
@@ -37,8 +39,12 @@ async def search(
             raise HTTPException(422, detail=f"Unknown {name}: {', '.join(bad)}")
     if audience and audience not in AUDIENCES:
         raise HTTPException(422, detail=f"Unknown audience: {audience}")
-    filters = Filters(municipality=municipality, kinds=tuple(kind), topics=tuple(topic),
-                      language=language, audience=audience, free_only=free, online_only=online)
+    bad = [v for v in accessibility if v not in ACCESSIBILITY]
+    if bad:
+        raise HTTPException(422, detail=f"Unknown accessibility feature: {', '.join(bad)}")
+    filters = Filters(municipality=municipality, nearby=nearby, kinds=tuple(kind), topics=tuple(topic),
+                      language=language, audience=audience, free_only=free, online_only=online,
+                      accessibility=tuple(accessibility))
     results = await run_in_threadpool(get_searcher().search, q, lang=lang, limit=limit,
                                       mode=mode, filters=filters)
     return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results))

@@ -1,0 +1,123 @@
+"""Search benchmark: query latency (p50/p95, with filters, including the query embedding)
+at 1k, 10k and 100k activities, index build throughput and memory.
+
+  .venv/bin/python -m scripts.bench_search [--sizes 1000 10000 100000] [--queries 200]
+
+Larger catalogues are synthetic copies of the bundled one: each copy gets a new id, a random
+municipality and its original vectors with a little noise, written straight into a temporary
+SQLite store (embedding 100k texts would take hours on two cores).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from mukaan.settings import get_settings
+from mukaan_catalogue.embedding import get_embedder
+from mukaan_catalogue.gazette import gazette
+from mukaan_catalogue.loader import load_dir
+from mukaan_catalogue.schema import KINDS
+from mukaan_catalogue.search import Filters, Searcher
+from mukaan_catalogue.store import Store
+from scripts.eval_search import DEFAULT_SETS
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def synthetic_store(source: Path, size: int, path: Path, seed: int = 0) -> Store:
+    rng = np.random.default_rng(seed)
+    pick = random.Random(seed)
+    src = sqlite3.connect(source)
+    rows = src.execute("SELECT id, data, content_hash FROM activities ORDER BY id").fetchall()
+    vecs: dict[str, list[tuple[str, bytes]]] = {}
+    for aid, lang, blob in src.execute("SELECT id, lang, vector FROM vectors"):
+        vecs.setdefault(aid, []).append((lang, blob))
+    places = [m.model_dump() for m in gazette() if not m.bilingual]  # copies may lack Swedish text
+    store = Store(path)
+    db = sqlite3.connect(path)
+    db.execute("BEGIN")
+    for n in range(size):
+        aid, data, h = rows[n % len(rows)]
+        copy = json.loads(data)
+        copy["id"] = f"{aid}-{n}"
+        if copy.get("municipality") and n >= len(rows):
+            copy["municipality"] = pick.choice(places)
+        db.execute("INSERT INTO activities VALUES (?, ?, ?)", (copy["id"], json.dumps(copy), h))
+        for lang, blob in vecs[aid]:
+            v = np.frombuffer(blob, np.float32) + rng.normal(0, 0.01, 384).astype(np.float32)
+            db.execute("INSERT INTO vectors VALUES (?, ?, ?)", (copy["id"], lang, (v / np.linalg.norm(v)).tobytes()))
+    db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', '1')")
+    db.commit()
+    return store
+
+
+def bench_queries(searcher: Searcher, cases: list[dict], n: int) -> tuple[list[float], list[float]]:
+    rng = random.Random(1)
+    total, embed = [], []
+    for i in range(n):
+        c = cases[i % len(cases)]
+        f = Filters(municipality=c["municipality"], kinds=tuple(rng.sample(KINDS, 2)) if i % 3 == 0 else ())
+        t0 = time.perf_counter()
+        searcher.embedder.query(c["q"])
+        embed.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        searcher.search(c["q"], lang=c["lang"], limit=5, filters=f)
+        total.append((time.perf_counter() - t0) * 1000)
+    return total, embed
+
+
+def pct(values, p):
+    return float(np.percentile(values, p))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", nargs="*", type=int, default=[1000, 10000, 100000])
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    settings = get_settings()
+    embedder = get_embedder()
+    cases = yaml.safe_load(DEFAULT_SETS["own"].read_text(encoding="utf-8"))
+
+    # Build throughput: embed and store the bundled catalogue from scratch.
+    activities = load_dir(settings.catalogue_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        Store(Path(tmp) / "build.sqlite3").replace_all(activities, embedder)
+        took = time.perf_counter() - t0
+    print(f"index build: {len(activities)} activities in {took:.1f} s = {len(activities) / took:.1f} activities/s "
+          f"(one vector per language: {sum(len([l for l in ('fi','sv','en') if a.description.has(l)]) for a in activities)} texts)")
+
+    print(f"{'activities':>10} {'load s':>7} {'p50 ms':>7} {'p95 ms':>7} {'embed p50':>9} {'RSS MB':>7}")
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = synthetic_store(settings.database, size, Path(tmp) / "bench.sqlite3")
+            searcher = Searcher(store, embedder)
+            t0 = time.perf_counter()
+            searcher.snapshot()
+            load = time.perf_counter() - t0
+            bench_queries(searcher, cases, 10)  # warm up
+            total, embed = bench_queries(searcher, cases, args.queries)
+            print(f"{size:>10} {load:7.1f} {pct(total, 50):7.1f} {pct(total, 95):7.1f} {statistics.median(embed):9.1f} "
+                  f"{rss_mb():7.0f}", flush=True)
+            del searcher
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""The pages' own routes: /staff and /kiosk (the files in web/static), the kiosk's
+settings, and QR codes that open an activity's web page (kiosk cards, referral slips).
+
+The QR route only encodes an activity's own address from the catalogue, never text from
+the request, so it cannot be used to make codes that point elsewhere.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, Response
+
+from mukaan.settings import get_settings
+from mukaan_catalogue.search import get_searcher
+from web.api.routes.staff import qr_svg
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+router = APIRouter()
+
+
+@router.get("/staff", include_in_schema=False)
+async def staff_page() -> FileResponse:
+    return FileResponse(STATIC / "staff.html", media_type="text/html")
+
+
+@router.get("/kiosk", include_in_schema=False)
+async def kiosk_page() -> FileResponse:
+    return FileResponse(STATIC / "kiosk.html", media_type="text/html")
+
+
+@router.get("/api/kiosk/config", tags=["kiosk"])
+async def kiosk_config() -> dict:
+    """How long the kiosk waits without a touch before warning, and how long the warning lasts."""
+    settings = get_settings()
+    return {"idle_seconds": settings.kiosk_idle_seconds,
+            "warning_seconds": settings.kiosk_warning_seconds}
+
+
+@router.get("/api/qr/{activity_id}.svg", tags=["kiosk"])
+async def activity_qr(activity_id: str) -> Response:
+    """A QR code (SVG) of the activity's web address."""
+    activity = get_searcher().get(activity_id)
+    url = activity and (activity.url or activity.organizer.url)
+    if not url:
+        raise HTTPException(404, detail=f"No web address for activity: {activity_id}")
+    return Response(qr_svg(url, title=url), media_type="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=3600"})
