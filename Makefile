@@ -40,7 +40,7 @@ $(VENV)/.installed: pyproject.toml requirements/app.lock
 # Rasa Open Source 3.6 needs Python 3.10 and lives in its own environment.
 $(RASA_VENV)/.installed: requirements/rasa.lock
 	@test -x $(RASA_VENV)/bin/python || $$(scripts/find-python.sh 3.10) -m venv $(RASA_VENV)
-	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -U pip wheel
+	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -U pip
 	$(RASA_VENV)/bin/python -m pip install $(PIP_QUIET) -r requirements/rasa.lock
 	@touch $@
 

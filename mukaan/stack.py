@@ -155,6 +155,9 @@ def main() -> None:
         train(force=args.force)
         return
     stack = Stack(web_port=args.port, rasa_port=args.rasa_port)
+    # Ctrl-C (SIGINT) and SIGTERM both stop the processes, even where a parent shell had
+    # told this process to ignore SIGINT.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     t0 = time.time()
     try:

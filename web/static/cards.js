@@ -1,0 +1,56 @@
+// The activity card: what a resident sees of one suggested activity. Used by the chat,
+// the widget (through the chat page) and the kiosk. Field labels are in the reader's
+// language; the activity's own texts carry their language (`text_lang`) when it differs.
+
+import { el, formatDate, hiddenText, languageName } from "./dom.js";
+import { t } from "./texts.js";
+
+function field(label, value, attrs = {}) {
+  if (!value) return null;
+  return el("div", { class: "field" }, el("dt", {}, label), el("dd", attrs, value));
+}
+
+function moreLink(a, lang) {
+  if (!a.url) return null;
+  return el("p", { class: "more" },
+    el("a", { href: a.url, target: "_blank", rel: "noopener noreferrer" },
+      t(lang, "link"), hiddenText(`: ${a.name} ${t(lang, "newTab")}`)));
+}
+
+function qrCode(a, lang) {
+  if (!a.url) return null;
+  return el("figure", { class: "qr" },
+    el("img", { src: `/api/qr/${encodeURIComponent(a.id)}.svg`, width: 144, height: 144,
+                alt: t(lang, "qrAlt", { url: a.url }) }),
+    el("figcaption", {}, t(lang, "qrCaption"), " ", el("span", { class: "url" }, a.url)));
+}
+
+/**
+ * One activity as a list item.
+ * options.link: show the "more information" link (not on the kiosk, where a QR code is better);
+ * options.qr: show a QR code of the activity's page; options.heading: the heading element.
+ */
+export function activityCard(a, lang, { link = true, qr = false, heading = "h3" } = {}) {
+  const own = a.text_lang && a.text_lang !== lang ? { lang: a.text_lang } : {};
+  const languages = (a.languages || []).map((code) => languageName(code, lang)).join(", ");
+  const fields = el("dl", { class: "fields" },
+    field(t(lang, "organizer"), a.organizer),
+    field(t(lang, "place"), a.place),
+    field(t(lang, "time"), a.schedule, own),
+    field(t(lang, "cost"), a.cost, own),
+    field(t(lang, "languages"), languages),
+    field(t(lang, "join"), a.how_to_join, own),
+    field(t(lang, "why"), a.why),
+    field(t(lang, "updated"), formatDate(a.updated, lang)));
+  const description = a.description
+    ? el("details", { class: "description" }, el("summary", {}, t(lang, "description")), el("p", own, a.description))
+    : null;
+  return el("li", { class: "card", "data-id": a.id },
+    el("div", { class: "card-head" },
+      el(heading, { class: "card-name", ...own }, a.name),
+      a.demo_label ? el("span", { class: "demo" }, a.demo_label) : null),
+    fields,
+    description,
+    link ? moreLink(a, lang) : null,
+    qr ? qrCode(a, lang) : null);
+}
