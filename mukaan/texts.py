@@ -69,6 +69,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Chatten fungerar inte just nu. Försök igen om en stund eller använd söksidan.",
         "en": "The chat is not working right now. Please try again in a moment or use the search page.",
     },
+    "language_switched": {
+        "fi": "Vaihdoin kielen suomeksi. Voit vaihtaa kielen sivun yläreunasta.",
+        "sv": "Jag bytte språk till svenska. Du kan byta språk högst upp på sidan.",
+        "en": "I switched to English. You can change the language at the top of the page.",
+    },
     "empty_message": {
         "fi": "Kirjoita viesti, niin autan mielelläni.",
         "sv": "Skriv ett meddelande, så hjälper jag gärna till.",

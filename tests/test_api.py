@@ -89,3 +89,12 @@ def test_chat_bad_input(client, payload, status):
 def test_chat_page_is_served(client):
     r = client.get("/")
     assert r.status_code == 200 and "<html" in r.text and "/chat.js" in r.text
+
+
+def test_chat_follows_a_resident_who_writes_in_another_language(client):
+    body = client.post("/api/chat", json={"message": "jag söker en stödgrupp för sörjande", "lang": "fi"}).json()
+    assert body["lang"] == "sv"
+    assert body["messages"][0]["text"].startswith("Jag bytte språk till svenska")
+    assert all(m["lang"] == "sv" for m in body["messages"])
+    # One word, or a municipality name, is not enough to switch.
+    assert client.post("/api/chat", json={"message": "Esbo", "lang": "fi"}).json()["lang"] == "fi"

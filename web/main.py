@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from mukaan import language
 from mukaan.settings import get_settings
 from mukaan_catalogue.search import get_searcher
 from web.api.routes import actions, chat, health, pages, search, staff
@@ -24,6 +25,7 @@ def _load_catalogue(app: FastAPI) -> None:
         searcher = get_searcher()
         count = len(searcher)
         searcher.embedder.query("lämmittely")
+        language.warm_up()
         if count == 0:
             app.state.catalogue_status = {"state": "empty",
                                           "fix": "run `make index` to build the catalogue index"}

@@ -12,6 +12,7 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from mukaan.language import detect
 from mukaan.safety import check, crisis_reply
 from mukaan.settings import get_settings
 from mukaan.texts import say
@@ -37,6 +38,8 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     text = _clean(body.message)
 
     def reply(messages: list[ChatMessage], lang_out: str = lang) -> ChatResponse:
+        for m in messages:
+            m.lang = m.lang or lang_out
         return ChatResponse(session=session, lang=lang_out, messages=messages)
 
     if not text:
@@ -44,19 +47,26 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     if len(text) > settings.max_message_chars:
         return reply([ChatMessage(text=say("too_long", lang), kind="notice")])
 
+    # Follow a resident who clearly writes in another supported language, and say so.
+    notes: list[ChatMessage] = []
+    written_in = await run_in_threadpool(detect, text)
+    if written_in and written_in != lang:
+        lang = written_in
+        notes.append(ChatMessage(text=say("language_switched", lang), kind="notice", lang=lang))
+
     crisis = await run_in_threadpool(check, text, lang)
     if crisis:
         message, buttons = crisis_reply(crisis.category, lang)
         return reply([ChatMessage(text=message, kind="crisis",
-                                  buttons=[{"title": t, "payload": p} for t, p in buttons])])
+                                  buttons=[{"title": t, "payload": p} for t, p in buttons])] + notes, lang)
 
     try:
         rasa_messages = await request.app.state.rasa.send(session, text, lang)
     except RasaUnavailable as exc:
         log.warning("Rasa unavailable, searching directly: %s", exc)
-        return reply(await _direct_search(text, lang))
+        return reply(notes + await _direct_search(text, lang), lang)
     messages, switched = to_messages(rasa_messages)
-    return reply([ChatMessage(**m) for m in messages], switched or lang)
+    return reply(notes + [ChatMessage(**m) for m in messages], switched or lang)
 
 
 async def _direct_search(text: str, lang: str) -> list[ChatMessage]:
