@@ -183,7 +183,8 @@ def _csv_records(path: Path, municipality: str | None = None) -> tuple[list[Reco
                                     f"{len(header)}: quote cells that contain {delimiter!r}"))
             continue
         raw = _csv_activity(dict(zip(header, cells)), f"csv:{path.name}")
-        dates = [("updated", raw.get("updated"))] + [("dates", d) for d in raw.get("schedule", {}).get("dates", [])]
+        dates = [("updated", raw.get("updated"))]
+        dates += [("dates", d) for d in raw.get("schedule", {}).get("dates", [])]
         bad = [f"{column}: {value!r} is not a date" for column, value in dates if isinstance(value, str)]
         if bad:                                        # clearer than the validator's message
             problems.append(Problem(file, line, f"{'; '.join(bad)} (write YYYY-MM-DD or D.M.YYYY)"))
@@ -261,7 +262,8 @@ def _hsds_activity(s: dict, tables: dict, municipality: str | None, source: str)
                              "phone": phones[0].get("number") if phones else None}),
         "kind": (terms["kind"] or [None])[0], "topics": terms["topic"],
         "audience": terms["audience"], "accessibility": terms["accessibility"],
-        "languages": [slug(lang.get("code") or "").split("-")[0] for lang in s.get("languages") or []] or ["fi"],
+        "languages": [slug(lang.get("code") or "").split("-")[0]
+                      for lang in s.get("languages") or []] or ["fi"],
         "municipality": (areas[0].get("name") if areas else None) or city or municipality,
         "online": any(p.get("location_type") == "virtual" for p in places),
         "area": physical.get("name"), "address": street,
@@ -589,7 +591,8 @@ def _read(path: Path, fmt: str | None, municipality: str | None):
         problems.extend(bad)
         for a in found:
             if a.id in seen:
-                problems.append(Problem(str(path), record[2], f"id {a.id!r} is used twice (also line {seen[a.id]})"))
+                problems.append(Problem(str(path), record[2],
+                                        f"id {a.id!r} is used twice (also line {seen[a.id]})"))
             seen.setdefault(a.id, record[2])
             pairs.append((a, record[2]))
     return pairs, sorted(problems, key=lambda p: p.line)
@@ -635,10 +638,11 @@ def to_yaml(activities: list[Activity], header: str = "") -> str:
     return header + body.replace("\n- id:", "\n\n- id:")
 
 
-def _write(target: Path, text: str) -> None:
+def _write(target: Path, data: bytes) -> None:
+    """Replace ``target`` in one step: readers never see half a file."""
     tmp = target.with_name(f".{target.name}.tmp")          # not *.yaml: never loaded
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
@@ -677,7 +681,7 @@ def import_file(path: Path, *, data_dir: Path, store=None, embedder=None, fmt: s
     done = False
     try:
         try:
-            _write(target, to_yaml([a for a, _ in pairs], header))
+            _write(target, to_yaml([a for a, _ in pairs], header).encode("utf-8"))
         except OSError as exc:
             raise CatalogueError([Problem(str(target), 0, f"cannot write: {exc.strerror}")]) from exc
         activities = load_dir(data_dir)                # the same check `build-index` makes
@@ -692,5 +696,5 @@ def import_file(path: Path, *, data_dir: Path, store=None, embedder=None, fmt: s
             if previous is None:
                 target.unlink(missing_ok=True)
             else:
-                _write(target, previous.decode("utf-8"))
+                _write(target, previous)
     return result

@@ -216,6 +216,19 @@ def test_store_failure_removes_the_written_file(data_copy, store, embedder, monk
     assert _folder(data_copy) == files and _store_state(store) == state
 
 
+def test_write_error_changes_nothing(data_copy, store, embedder, monkeypatch):
+    files, state = _folder(data_copy), _store_state(store)
+
+    def fail(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("mukaan_catalogue.importers.os.replace", fail)
+    with pytest.raises(CatalogueError) as err:
+        import_file(IMPORT / "activities.csv", data_dir=data_copy, store=store, embedder=embedder)
+    assert "cannot write: Permission denied" in str(err.value)
+    assert _folder(data_copy) == files and _store_state(store) == state
+
+
 def test_reimport_replaces_and_failure_restores_previous(tmp_path, data_copy, store, embedder, monkeypatch):
     import_file(IMPORT / "hsds.json", data_dir=data_copy, store=store, embedder=embedder)
     files, state = _folder(data_copy), _store_state(store)
