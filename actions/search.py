@@ -12,7 +12,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.slots import ANY, lang_of, message_text
 from mukaan.texts import say
-from mukaan.settings import get_settings
+from mukaan.needs import is_unmet
+from mukaan.settings import get_needs_log, get_settings
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import as_text, card, result_card
 from mukaan_catalogue.search import Filters, get_searcher
@@ -113,6 +114,11 @@ class ActionSearch(Action):
             log.exception("search failed")
             dispatcher.utter_message(text=say("search_failed", lang))
             return []
+        topics = tracker.get_slot("topics") or []
+        if is_unmet(results, topics):
+            municipality = tracker.get_slot("municipality")
+            get_needs_log().record(kind=tracker.get_slot("kind"), topics=topics, lang=lang,
+                                   municipality=None if municipality == ANY else municipality)
         if not results:
             dispatcher.utter_message(text=say("no_results", lang))
             return [SlotSet("shown", [])]

@@ -29,6 +29,16 @@ class Settings(BaseSettings):
     port: int = 8000
     default_lang: str = "fi"
     max_message_chars: int = 2000
+    # Requests larger than this are refused with 413 (chat messages are far smaller).
+    max_request_bytes: int = 64_000
+    # Chat and search requests per client and minute (0 = no limit).
+    rate_limit_per_minute: int = 120
+    # Sites allowed to call the API from the browser (CORS) and to frame the pages.
+    cors_origins: list[str] = []
+    frame_ancestors: list[str] = []
+
+    # Anonymous counts of searches that found no good match (no text, no session ids).
+    needs_database: Path = ROOT / "var" / "needs.sqlite3"
 
     # Search: how many results a chat recommendation shows, and the hybrid weights, tuned
     # on tests/eval/search_cases.yaml by scripts/tune_search.py (shared cases held out).
@@ -52,3 +62,9 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return Settings()
+
+
+@lru_cache(maxsize=1)
+def get_needs_log():
+    from mukaan.needs import NeedsLog
+    return NeedsLog(get_settings().needs_database)

@@ -2,8 +2,13 @@
 the end-to-end tests (test_e2e.py) start the real Rasa server and web app."""
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
+
+# Tests never write to the real unmet-needs counts (var/); set before settings are read.
+os.environ.setdefault("MUKAAN_NEEDS_DATABASE", str(Path(tempfile.mkdtemp(prefix="mukaan-needs-")) / "needs.sqlite3"))
 
 import pytest
 

@@ -6,10 +6,13 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
+from mukaan.needs import is_unmet
+from mukaan.settings import get_needs_log
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import result_card
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import Filters, get_searcher
+from mukaan_catalogue.taxonomy import detect_topics
 from web.api.models import SearchResponse
 
 router = APIRouter()
@@ -47,4 +50,9 @@ async def search(
                       accessibility=tuple(accessibility))
     results = await run_in_threadpool(get_searcher().search, q, lang=lang, limit=limit,
                                       mode=mode, filters=filters)
+    wanted = detect_topics(q, lang) if q.strip() else []
+    if q.strip() and is_unmet(results, list(topic) or wanted):
+        place = gazette().resolve(municipality) if municipality else None
+        get_needs_log().record(kind=kind[0] if kind else None, topics=list(topic) or wanted,
+                               municipality=place.fi if place else None, lang=lang)
     return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results))

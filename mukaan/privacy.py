@@ -1,0 +1,48 @@
+"""Personal identifiers never reach a log: a logging filter that scrubs phone numbers,
+e-mail addresses, Finnish personal identity codes (henkilötunnus) and IBANs from every
+record, whatever logger wrote it."""
+from __future__ import annotations
+
+import logging
+import re
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("[email]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # henkilötunnus: DDMMYY, century sign (+ - A B C D E F X Y W V U), 3 digits, check character
+    ("[hetu]", re.compile(r"\b\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]\b")),
+    ("[iban]", re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")),
+    # phone numbers: +358 or 0 prefix, 7-12 digits with spaces or dashes
+    ("[phone]", re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s-]?|0)\d{1,3}(?:[\s-]?\d){5,10}\b")),
+]
+
+
+def scrub(text: str) -> str:
+    for placeholder, pattern in PATTERNS:
+        text = pattern.sub(placeholder, text)
+    return text
+
+
+class ScrubFilter(logging.Filter):
+    """Rewrites each record's message (with its arguments applied) without identifiers."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg, record.args = scrub(message), None
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        return True
+
+
+def install(logger: logging.Logger | None = None) -> None:
+    """Scrub every record that reaches the root logger's handlers (and uvicorn's)."""
+    targets = [logger] if logger else [logging.getLogger(), logging.getLogger("uvicorn"),
+                                       logging.getLogger("uvicorn.error"), logging.getLogger("uvicorn.access")]
+    for target in targets:
+        for handler in target.handlers or []:
+            if not any(isinstance(f, ScrubFilter) for f in handler.filters):
+                handler.addFilter(ScrubFilter())
+        if not any(isinstance(f, ScrubFilter) for f in target.filters):
+            target.addFilter(ScrubFilter())
