@@ -23,6 +23,7 @@ from mukaan_catalogue.store import Store, passage_langs, passage_text
 from mukaan_catalogue.taxonomy import detect_kinds, detect_topics, kind_label, topic_label
 
 MODES = ("hybrid", "dense", "lexical")
+ANN_CANDIDATES = 1000  # nearest vectors fetched from the ANN index before filtering
 
 
 def lexical_tokens(text: str, lang: str) -> list[str]:
@@ -85,6 +86,14 @@ class _Snapshot:
         if docs:
             self.bm25.index(docs, show_progress=False)
         self.vocab = set(self.bm25.vocab_dict) if docs else set()
+        # An approximate nearest-neighbour index (HNSW, usearch) once exact search gets slow.
+        self.ann = None
+        threshold = get_settings().ann_min_vectors
+        if threshold and len(self.matrix) >= threshold:
+            from usearch.index import Index
+            self.ann = Index(ndim=self.matrix.shape[1], metric="ip", dtype="f16", connectivity=16,
+                             expansion_add=64, expansion_search=128)
+            self.ann.add(np.arange(len(self.matrix)), self.matrix)
 
     def mask(self, f: Filters) -> np.ndarray:
         keep = np.ones(len(self.activities), dtype=bool)
@@ -143,11 +152,21 @@ class Searcher:
         return snap.activities[pos] if pos is not None else None
 
     # -- ranking ----------------------------------------------------------------------------
-    def _dense(self, snap: _Snapshot, query: str) -> np.ndarray:
+    def _dense(self, snap: _Snapshot, query: str, keep: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query to each activity (its best language). Exact over
+        the vectors that pass the filters; approximate (ANN) when those are very many."""
         scores = np.full(len(snap.activities), -1.0, dtype=np.float32)
-        if len(snap.matrix):
-            sims = snap.matrix @ self.embedder.query(query)
-            np.maximum.at(scores, snap.owner_rows, sims)
+        rows = np.flatnonzero(keep[snap.owner_rows]) if len(snap.matrix) else np.zeros(0, np.int64)
+        if not len(rows):
+            return scores
+        q = self.embedder.query(query)
+        if snap.ann is not None and len(rows) >= get_settings().ann_min_vectors:
+            found = snap.ann.search(q, ANN_CANDIDATES)
+            rows = found.keys[keep[snap.owner_rows[found.keys]]].astype(np.int64)
+            sims = 1.0 - found.distances[keep[snap.owner_rows[found.keys]]]
+        else:
+            sims = snap.matrix[rows] @ q
+        np.maximum.at(scores, snap.owner_rows[rows], sims)
         return scores
 
     def _lexical(self, snap: _Snapshot, query: str, lang: str) -> np.ndarray:
@@ -169,7 +188,7 @@ class Searcher:
             return None
         query = " ".join(query.split())
         n = len(snap.activities)
-        d = (self._dense(snap, query) if query else np.zeros(n, np.float32))[idx]
+        d = (self._dense(snap, query, keep) if query else np.zeros(n, np.float32))[idx]
         l = self._lexical(snap, query, lang)[idx]
         topics = detect_topics(query, lang) if query else []
         t = np.zeros(len(idx))

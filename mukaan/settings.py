@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     kind_weight: float = 0.4
     # Score taken off activities outside the resident's municipality (online or nearby).
     away_penalty: float = 0.05
+    # Vectors from which dense search uses an approximate HNSW index (usearch) instead of an
+    # exact scan; 0 = always exact. The bundled catalogue has about 1,100 vectors.
+    ann_min_vectors: int = 150_000
 
     # Staff console (/staff): the shared token staff type in. Unset or empty: the console is
     # disabled and every /api/staff route answers 403.

@@ -64,3 +64,14 @@ def test_rebuild_embeds_only_changed_and_swaps_whole(small_store, embedder, data
 def test_real_catalogue_municipality_filter(searcher):
     for r in searcher.search("vertaistuki", municipality="Esbo", limit=10):
         assert r.activity.is_national or r.activity.municipality.fi == "Espoo"
+
+
+def test_approximate_index_gives_the_same_top_result(small_store, embedder, monkeypatch):
+    from mukaan.settings import get_settings
+    exact = Searcher(small_store, embedder).search("metsäretki lauantaina", limit=3)
+    monkeypatch.setattr(get_settings(), "ann_min_vectors", 1)
+    approx_searcher = Searcher(small_store, embedder)
+    assert approx_searcher.snapshot().ann is not None
+    approx = approx_searcher.search("metsäretki lauantaina", limit=3)
+    assert approx[0].activity.id == exact[0].activity.id == "helsinki-retkikerho"
+    assert abs(approx[0].dense - exact[0].dense) < 0.01
