@@ -19,11 +19,16 @@ from pathlib import Path
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+import logging  # noqa: E402
+
+import structlog  # noqa: E402
 from rasa.core.agent import Agent  # noqa: E402
 from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
 from sklearn.metrics import f1_score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+logging.getLogger().setLevel(logging.WARNING)
 LANGS = ("fi", "sv", "en")
 
 
@@ -31,7 +36,7 @@ def entities_of(items) -> set:
     return {(e["entity"], str(e.get("value")).lower(), e["start"], e["end"]) for e in items or []}
 
 
-async def evaluate(model: Path, lang: str) -> tuple[float, float, int]:
+async def evaluate(model: Path, lang: str, show: bool = False) -> tuple[float, float, int]:
     agent = Agent.load(str(model))
     data = load_data(str(ROOT / "tests" / "nlu" / f"{lang}_test.yml"))
     gold_intents, pred_intents = [], []
@@ -40,6 +45,8 @@ async def evaluate(model: Path, lang: str) -> tuple[float, float, int]:
         parsed = await agent.parse_message(example.get("text"))
         gold_intents.append(example.get("intent"))
         pred_intents.append((parsed.get("intent") or {}).get("name"))
+        if show and gold_intents[-1] != pred_intents[-1]:
+            print(f"   {lang} {gold_intents[-1]} -> {pred_intents[-1]}: {example.get('text')}")
         gold, pred = entities_of(example.get("entities")), entities_of(parsed.get("entities"))
         tp += len(gold & pred)
         fp += len(pred - gold)
@@ -69,11 +76,12 @@ def train_single(lang: str, out: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compare", action="store_true", help="also train and test one model per language")
+    parser.add_argument("--show-errors", action="store_true", help="list misclassified test examples")
     args = parser.parse_args()
     combined = latest_model()
     print(f"{'model':10} {'lang':4} {'intent macro-F1':>16} {'entity F1':>10} {'examples':>9}")
     for lang in LANGS:
-        macro, ent, n = asyncio.run(evaluate(combined, lang))
+        macro, ent, n = asyncio.run(evaluate(combined, lang, args.show_errors))
         print(f"{'combined':10} {lang:4} {macro:16.3f} {ent:10.3f} {n:9d}", flush=True)
     if args.compare:
         for lang in LANGS:
