@@ -62,6 +62,12 @@ class ValidateSlotMappings(ValidationAction):
     def extract_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict) -> dict[str, Any]:
         intent = intent_of(tracker)
+        answering = tracker.get_slot("requested_slot") == "situation" and tracker.get_slot("kind")
+        if answering:
+            # An answer to "what kind of volunteering?" keeps the need unless it names another
+            # one in so many words: the classifier's guess on a short answer is not enough.
+            kinds = detect_kinds(message_text(tracker), lang_of(tracker))
+            return _changed(tracker, "kind", kinds[0]) if kinds else {}
         if intent in INTENT_KIND:
             return _changed(tracker, "kind", INTENT_KIND[intent])
         if intent in ("describe_situation", "nlu_fallback"):

@@ -55,6 +55,14 @@ def test_answer_to_the_situation_question_is_taken_as_it_is():
     assert slots["situation"] == "lasten ja nuorten kanssa"
 
 
+def test_short_answer_keeps_the_need_unless_it_names_another():
+    answer = dict(requested="situation", slots={"kind": "volunteering"}, active_loop="search_form")
+    slots = extract(tracker("med invandrare", intent="look_for_befriending", lang="sv", **answer))
+    assert "kind" not in slots and slots["situation"] == "med invandrare"
+    slots = extract(tracker("itse asiassa haluaisin vertaistukea", intent="look_for_peer_support", **answer))
+    assert slots["kind"] == "peer_support"
+
+
 def test_doesnt_matter_and_unknown_answers():
     assert extract(tracker("ei väliä", intent="dont_care", requested="municipality"))["municipality"] == "any"
     assert extract(tracker("/dont_care", intent="dont_care", requested="situation"))["situation"] == "any"
