@@ -94,7 +94,7 @@ def main() -> int:
     if args.url:
         return run(args.url, args.show_misses)
     from mukaan.stack import Stack
-    stack = Stack(web_port=8766, rasa_port=5066)
+    stack = Stack(web_port=8766, rasa_port=5066, env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"})
     stack.start()
     try:
         return run(stack.web_url, args.show_misses)

@@ -98,3 +98,30 @@ def test_chat_follows_a_resident_who_writes_in_another_language(client):
     assert all(m["lang"] == "sv" for m in body["messages"])
     # One word, or a municipality name, is not enough to switch.
     assert client.post("/api/chat", json={"message": "Esbo", "lang": "fi"}).json()["lang"] == "fi"
+
+
+def test_staff_routes_refuse_without_the_token(client):
+    for path in ("/api/staff/needs", "/api/staff/needs.csv", "/api/staff/options"):
+        assert client.get(path).status_code in (401, 403)
+        assert client.get(path, headers={"Authorization": "Bearer wrong"}).status_code in (401, 403)
+
+
+def test_security_headers_and_limits(client):
+    r = client.get("/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    big = client.post("/api/chat", content=b'{"message": "' + b"a" * 70_000 + b'"}',
+                      headers={"Content-Type": "application/json"})
+    assert big.status_code == 413
+
+
+def test_unmet_need_is_counted_without_text(client):
+    from mukaan.settings import get_needs_log
+    before = sum(r["count"] for r in get_needs_log().rows())
+    client.get("/api/activities/search", params={"q": "sukellusseura lapsille", "municipality": "Nivala",
+                                                  "topic": "lgbtq", "kind": "event"})
+    rows = get_needs_log().rows()
+    assert sum(r["count"] for r in rows) == before + 1
+    assert all(set(r) == {"month", "kind", "topic", "municipality", "lang", "count"} for r in rows)

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    s = Stack(web_port=8765, rasa_port=5065, log_dir=tmp_path_factory.mktemp("logs"))
+    s = Stack(web_port=8765, rasa_port=5065, log_dir=tmp_path_factory.mktemp("logs"),
+              env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"})
     s.start(timeout=420)
     yield s
     s.stop()

@@ -9,10 +9,11 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mukaan import language
+from mukaan import language, privacy
 from mukaan.settings import get_settings
 from mukaan_catalogue.search import get_searcher
-from web.api.routes import actions, chat, health, pages, search, staff
+from web import security
+from web.api.routes import actions, chat, health, needs, pages, search, staff
 from web.rasa_client import RasaClient
 
 log = logging.getLogger("mukaan")
@@ -53,8 +54,10 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Mukaan", version="0.1.0", lifespan=lifespan,
                   description="Find association activities in Finland: chat and search API.")
-    for module in (health, chat, search, actions, staff, pages):
+    for module in (health, chat, search, actions, staff, pages, needs):
         app.include_router(module.router)
+    security.install(app, settings)
+    privacy.install()
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="pages")
     app.state.settings = settings
     return app

@@ -79,7 +79,7 @@ export class Conversation {
       }
       this.waiting(false);
       const first = data.messages.map((m) => this.add(m, "bot", m.lang || data.lang))[0];
-      if (first) reveal(first);
+      if (first) reveal(first, "start");  // a long answer is read from its beginning
     } catch (error) {
       this.waiting(false);
       if (generation !== this.generation) return;

@@ -195,4 +195,4 @@ listen();
 applyLang(lang);
 await loadTiming();
 applyLang(lang);
-document.body.dataset.ready = "true";
+Object.assign(document.body.dataset, { idleSeconds: timing.idle, warningSeconds: timing.warning, ready: "true" });

@@ -17,7 +17,6 @@ from typing import Literal
 import segno
 from fastapi import APIRouter, Depends, Header, HTTPException, Query
 from fastapi.responses import Response
-from fpdf import FPDF
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +26,11 @@ from mukaan_catalogue.present import card
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.taxonomy import kind_label, topic_label
+
+try:
+    from fpdf import FPDF
+except ImportError:  # fpdf2 missing: the console still works; only the PDF answers 503
+    FPDF = object
 
 Lang = Literal["fi", "sv", "en"]
 MAX_REFERRAL = 20
@@ -195,9 +199,11 @@ class ReferralRequest(BaseModel):
 @router.post("/referral.pdf", dependencies=STAFF)
 async def referral_pdf(body: ReferralRequest) -> Response:
     """The referral slip as a PDF: one block per activity with a QR code to its page."""
+    if FPDF is object:
+        raise HTTPException(503, detail="PDF slips need the fpdf2 package: pip install fpdf2")
     cards = _cards(body.ids, body.lang)
     pdf = await run_in_threadpool(render_pdf, cards, body.lang)
-    filename = {"fi": "mukaan-lahete.pdf", "sv": "mukaan-remiss.pdf", "en": "mukaan-referral.pdf"}[body.lang]
+    filename = {"fi": "mukaan-lahete.pdf", "sv": "mukaan-hanvisning.pdf", "en": "mukaan-referral.pdf"}[body.lang]
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
@@ -266,8 +272,8 @@ class SlipPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.body_font, "", 8)
-        self.cell(0, 5, self.clean(f"{self.t['made']} · {dt.date.today().isoformat()} · {self.page_no()}"),
-                  align="C")
+        made = f"{self.t['made']} · {_date(dt.date.today().isoformat(), self.lang)} · {self.page_no()}"
+        self.cell(0, 5, self.clean(made), align="C")
 
     def para(self, value: str, size: float = 10.5, style: str = "", height: float = 5.4) -> None:
         self.set_font(self.body_font, style, size)
@@ -281,6 +287,12 @@ class SlipPDF(FPDF):
         self.set_font(self.body_font, "", 10.5)
         self.multi_cell(width, 5.4, self.clean(value), new_x="LMARGIN", new_y="NEXT")
         self.ln(0.8)
+
+
+def _date(iso: str, lang: str) -> str:
+    """A date as people write it: 15.9.2026 in Finnish and Swedish, 15 September 2026 in English."""
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {d.strftime('%B')} {d.year}" if lang == "en" else f"{d.day}.{d.month}.{d.year}"
 
 
 def _contacts(c: dict, t: dict) -> str:
@@ -320,11 +332,12 @@ def _activity_block(pdf: SlipPDF, c: dict) -> None:
         pdf.image(_qr_png(c["url"]), x=x, y=top, w=qr_size, h=qr_size, link=c["url"])
         pdf.set_xy(x, top + qr_size)
         pdf.set_font(pdf.body_font, "", 8)
-        pdf.multi_cell(qr_size, 4, pdf.clean(t["qr"]), align="C")
+        pdf.multi_cell(qr_size, 4, pdf.clean(f"{t['qr']}\n{c['url']}"), align="C")
         bottom = max(bottom, pdf.get_y())
     pdf.set_y(bottom + 2)
     pdf.set_font(pdf.body_font, "", 8.5)
-    pdf.multi_cell(0, 4.5, pdf.clean(f"{t['updated']}: {c['updated']}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4.5, pdf.clean(f"{t['updated']}: {_date(c['updated'], pdf.lang)}"),
+                   new_x="LMARGIN", new_y="NEXT")
     pdf.set_draw_color(150)
     pdf.line(pdf.l_margin, pdf.get_y() + 3, pdf.l_margin + pdf.epw, pdf.get_y() + 3)
     pdf.ln(7)
@@ -337,6 +350,7 @@ def render_pdf(cards: list[dict], lang: str) -> bytes:
     pdf.para(pdf.t["title"], size=18, style="B", height=9)
     pdf.ln(1)
     pdf.para(pdf.t["intro"])
+    pdf.ln(1.5)
     pdf.para(pdf.t["check"])
     pdf.ln(4)
     for c in cards:

@@ -1,0 +1,1 @@
+"""Browser tests (Playwright, Debian chromium, axe-core): see conftest.py."""

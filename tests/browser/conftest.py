@@ -1,0 +1,177 @@
+"""Browser tests: the real web app and Rasa server (mukaan.stack.Stack) on spare ports,
+driven by Debian's chromium through Playwright, audited with axe-core.
+
+Shared here, once for all browser tests (package scope: they stop before the rest of the
+suite runs): the stack (it takes about a minute to start), a second web app without a staff
+token, a host page that embeds the widget from another origin, and the browser. The
+helpers (axe audits, screenshots, chatting) are in helpers.py.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from mukaan.settings import ROOT
+from mukaan.stack import TRAINED, Stack, trained_model
+from tests.browser.helpers import AXE, DESKTOP
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+STAFF_TOKEN = f"staff-{secrets.token_hex(12)}"
+HERE = Path(__file__).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+HOST_PORT = free_port()  # the city's page that embeds the widget (another origin)
+HOST_ORIGIN = f"http://localhost:{HOST_PORT}"
+# The test stack's settings: the staff token; the host page may frame the chat; no rate
+# limit (every test talks from 127.0.0.1).
+STACK_ENV = {"MUKAAN_STAFF_TOKEN": STAFF_TOKEN,
+             "MUKAAN_FRAME_ANCESTORS": json.dumps([HOST_ORIGIN]),
+             "MUKAAN_RATE_LIMIT_PER_MINUTE": "0"}
+
+
+def rasa_model() -> Path:
+    """The model for the current training data; else the newest trained one (the data may be
+    changing under other people's hands, and the pages do not depend on its details)."""
+    current = trained_model()
+    if current.exists():
+        return current
+    models = sorted(TRAINED.glob("mukaan-*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        pytest.skip("no trained Rasa model: run `make train`")
+    return models[-1]
+
+
+def _require_tools() -> None:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("chromium is missing: run scripts/install-browser.sh")
+    if not AXE.exists():
+        pytest.skip("axe-core is missing: run scripts/install-browser.sh")
+
+
+# ---------------------------------------------------------------------------------------------
+# Servers
+
+
+@pytest.fixture(scope="package")
+def stack(tmp_path_factory):
+    _require_tools()
+    s = Stack(web_port=free_port(), rasa_port=free_port(), env=STACK_ENV,
+              log_dir=tmp_path_factory.mktemp("stack-logs"))
+    s.start(model=rasa_model(), timeout=420)
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope="package")
+def base_url(stack) -> str:
+    return stack.web_url
+
+
+@pytest.fixture(scope="package")
+def staff_token() -> str:
+    return STAFF_TOKEN
+
+
+@pytest.fixture(scope="package")
+def app_without_token(tmp_path_factory):
+    """A second web app with no staff token (no Rasa needed: the staff pages do not chat)."""
+    port = free_port()
+    env = dict(os.environ) | STACK_ENV | {"MUKAAN_STAFF_TOKEN": "",
+                                          "MUKAAN_RASA_URL": f"http://127.0.0.1:{free_port()}"}
+    log = open(tmp_path_factory.mktemp("no-token-logs") / "web.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
+                             "--port", str(port), "--no-access-log"], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the web app without a token exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/api/staff/status", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="package")
+def host_url(base_url, tmp_path_factory):
+    """A city's page on another origin that includes the widget with one script tag
+    (index.html; sv.html is the same page in Swedish, twice.html has the tag twice)."""
+    folder = tmp_path_factory.mktemp("host")
+    page = (HERE / "host.html").read_text(encoding="utf-8").replace("{{MUKAAN}}", base_url)
+    tag = f'<script src="{base_url}/widget.js" defer></script>'
+    variants = {"index.html": page,
+                "sv.html": page.replace('<html lang="fi">', '<html lang="sv">'),
+                "twice.html": page.replace(tag, tag + "\n  " + tag)}
+    for name, text in variants.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", HOST_PORT),
+                                             functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"{HOST_ORIGIN}/index.html"
+    server.shutdown()
+
+
+# ---------------------------------------------------------------------------------------------
+# Browser
+
+
+@pytest.fixture(scope="package")
+def browser() -> Browser:
+    _require_tools()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport=DESKTOP, accept_downloads=True, locale="fi-FI")
+    ctx.set_default_timeout(30_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context) -> Page:
+    p = context.new_page()
+    p.errors = []
+    p.on("pageerror", lambda error: p.errors.append(str(error)))
+    yield p
+    assert not p.errors, f"JavaScript errors on the page: {p.errors}"

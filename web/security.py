@@ -1,0 +1,52 @@
+"""HTTP hardening for the web app: security headers (a CSP without inline scripts), a request
+size limit, per-client rate limits on the chat and search APIs, and the CORS allow-list for
+sites that embed the widget."""
+from __future__ import annotations
+
+import time
+from collections import deque
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from mukaan.settings import Settings
+
+RATE_LIMITED = ("/api/chat", "/api/activities/search")
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    frame_ancestors = " ".join(["'self'", *settings.frame_ancestors]) if settings.frame_ancestors else "'self'"
+    csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+           f"connect-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'self'")
+    hits: dict[str, deque[float]] = {}
+
+    @app.middleware("http")
+    async def harden(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > settings.max_request_bytes:
+            return JSONResponse({"detail": f"Request too large (limit {settings.max_request_bytes} bytes)"},
+                                status_code=413)
+        if request.url.path in RATE_LIMITED and settings.rate_limit_per_minute > 0:
+            client = request.client.host if request.client else "?"
+            now = time.monotonic()
+            window = hits.setdefault(client, deque())
+            while window and now - window[0] > 60:
+                window.popleft()
+            if len(window) >= settings.rate_limit_per_minute:
+                return JSONResponse({"detail": "Too many requests. Please wait a moment."}, status_code=429,
+                                    headers={"Retry-After": "30"})
+            window.append(now)
+            if len(hits) > 10_000:  # forget idle clients
+                for key in [k for k, v in hits.items() if not v or now - v[-1] > 60]:
+                    del hits[key]
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins,
+                           allow_methods=["GET", "POST"], allow_headers=["Content-Type"])
