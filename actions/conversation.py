@@ -4,11 +4,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action
-from rasa_sdk.events import AllSlotsReset, SlotSet
+from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 
 from actions.slots import lang_of, message_text
 from mukaan.texts import say
-from mukaan.safety import check, crisis_reply
+from mukaan.safety import check, crisis_reply, is_calm_phrase
 
 
 class ActionCrisis(Action):
@@ -20,7 +20,11 @@ class ActionCrisis(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
-        category = check(message_text(tracker), lang).category or "self_harm"
+        text = message_text(tracker)
+        if is_calm_phrase(text, lang):
+            # "jag dör av tristess": an everyday phrase, not a crisis. Treat it as a situation.
+            return [SlotSet("situation", text), FollowupAction("search_form")]
+        category = check(text, lang).category or "self_harm"
         text, buttons = crisis_reply(category, lang)
         dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in buttons])
         return []

@@ -26,6 +26,9 @@ INTENT_KIND = {
     "look_for_practical_help": "practical_help",
 }
 ANY = "any"  # the resident said "doesn't matter"
+# Needs named in so many words ("vertaistukea", "frivillig"); other kind words ("siivous",
+# "kahvila") also describe what a volunteer or a club does, so they do not change the need.
+EXPLICIT_NEEDS = {"peer_support", "volunteering", "befriending"}
 # Intents whose text never describes the resident's situation.
 NOT_A_SITUATION = {"greet", "goodbye", "thank", "affirm", "help", "bot_challenge", "out_of_scope",
                    "crisis", "start_over", "ask_more", "ask_details", "change_language", "feedback"}
@@ -66,7 +69,7 @@ class ValidateSlotMappings(ValidationAction):
         if answering:
             # An answer to "what kind of volunteering?" keeps the need unless it names another
             # one in so many words: the classifier's guess on a short answer is not enough.
-            kinds = detect_kinds(message_text(tracker), lang_of(tracker))
+            kinds = [k for k in detect_kinds(message_text(tracker), lang_of(tracker)) if k in EXPLICIT_NEEDS]
             return _changed(tracker, "kind", kinds[0]) if kinds else {}
         if intent in INTENT_KIND:
             return _changed(tracker, "kind", INTENT_KIND[intent])

@@ -113,6 +113,13 @@ def test_more_excludes_what_was_shown(searcher):
     assert not {c["id"] for c in more} & set(shown)
 
 
+def test_crisis_guess_on_an_everyday_phrase_is_overruled():
+    messages, events = run(ActionCrisis(), tracker("jag håller på att dö av tristess hemma", intent="crisis",
+                                                   lang="sv"))
+    assert not messages
+    assert {"event": "followup", "name": "search_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+
+
 def test_crisis_action_and_start_over_keep_the_language():
     messages, _ = run(ActionCrisis(), tracker("jag vill inte leva", intent="crisis", lang="sv"))
     assert "112" in messages[0]["text"] and "09 2525 0112" in messages[0]["text"]
