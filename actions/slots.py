@@ -29,6 +29,8 @@ ANY = "any"  # the resident said "doesn't matter"
 # Needs named in so many words ("vertaistukea", "frivillig"); other kind words ("siivous",
 # "kahvila") also describe what a volunteer or a club does, so they do not change the need.
 EXPLICIT_NEEDS = {"peer_support", "volunteering", "befriending"}
+# Intents whose short answer may be a misspelt municipality.
+FUZZY_PLACE_INTENTS = {"inform", "describe_situation", "nlu_fallback"}
 # Intents whose text never describes the resident's situation.
 NOT_A_SITUATION = {"greet", "goodbye", "thank", "affirm", "help", "bot_challenge", "out_of_scope",
                    "crisis", "start_over", "ask_more", "ask_details", "change_language", "feedback"}
@@ -109,7 +111,9 @@ class ValidateSlotMappings(ValidationAction):
         if not text:
             return {}
         found = find_municipalities(text, lang_of(tracker))
-        if not found and asked:
+        if not found and asked and intent_of(tracker) in FUZZY_PLACE_INTENTS and len(text.split()) <= 3:
+            # A short answer to "which municipality?" with a typo ("tampereel"). Never for
+            # thanks, help or a crisis: "kiitti" is not Iitti.
             fuzzy = resolve_fuzzy(text)
             found = [fuzzy] if fuzzy else []
         return _changed(tracker, "municipality", found[0].fi) if found else {}

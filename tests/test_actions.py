@@ -69,6 +69,14 @@ def test_doesnt_matter_and_unknown_answers():
     assert "municipality" not in extract(tracker("en tiedä", intent="inform", requested="municipality"))
 
 
+def test_fuzzy_place_only_for_short_place_answers():
+    asked = dict(requested="municipality", active_loop="search_form")
+    assert extract(tracker("tampereel", intent="inform", **asked))["municipality"] == "Tampere"
+    for text, intent in [("kiitti", "thank"), ("someone is threatening to kill me", "crisis"),
+                         ("vem är du?", "bot_challenge"), ("how do I get started?", "help")]:
+        assert "municipality" not in extract(tracker(text, intent=intent, **asked)), text
+
+
 def test_unchanged_slot_is_not_set_again():
     t = tracker("asun Espoossa", intent="inform", slots={"municipality": "Espoo"})
     assert "municipality" not in extract(t)
