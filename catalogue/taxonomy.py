@@ -1,5 +1,6 @@
-"""Labels for the taxonomy in Finnish, Swedish and English, and a small lexicon that
-recognises kinds and topics in what a resident writes.
+"""Labels for the taxonomy (kinds, topics, audiences, accessibility, languages) in Finnish,
+Swedish and English, and a small lexicon that recognises kinds and topics in what a resident
+writes.
 
 The lexicon lists word beginnings (stems) in folded form (ä→a, ö→o, å→a): Finnish and
 Swedish inflect and compound, so ``yksinai`` matches yksinäinen, yksinäisyyteen and
@@ -45,6 +46,41 @@ TOPIC_LABELS = {
     "culture": {"fi": "kulttuuri", "sv": "kultur", "en": "culture"},
     "nature": {"fi": "luonto", "sv": "natur", "en": "nature"},
     "neurodivergence": {"fi": "neurokirjo", "sv": "neuropsykiatri", "en": "neurodivergence"},
+}
+
+AUDIENCE_LABELS = {
+    "children": {"fi": "lapset", "sv": "barn", "en": "children"},
+    "youth": {"fi": "nuoret", "sv": "unga", "en": "young people"},
+    "adults": {"fi": "aikuiset", "sv": "vuxna", "en": "adults"},
+    "seniors": {"fi": "ikäihmiset", "sv": "seniorer", "en": "older people"},
+    "families": {"fi": "perheet", "sv": "familjer", "en": "families"},
+}
+
+ACCESSIBILITY_LABELS = {
+    "wheelchair": {"fi": "pyörätuolilla pääsee", "sv": "tillgängligt med rullstol", "en": "wheelchair access"},
+    "induction_loop": {"fi": "induktiosilmukka", "sv": "hörslinga", "en": "induction loop"},
+    "step_free": {"fi": "ei portaita", "sv": "inga trappsteg", "en": "step-free access"},
+    "accessible_toilet": {"fi": "esteetön wc", "sv": "tillgänglig toalett", "en": "accessible toilet"},
+    "sign_language": {"fi": "viittomakieli", "sv": "teckenspråk", "en": "sign language"},
+    "plain_language": {"fi": "selkokieli", "sv": "lättläst svenska", "en": "plain language"},
+    "guide_dog": {"fi": "opaskoira on tervetullut", "sv": "ledarhund är välkommen", "en": "guide dogs welcome"},
+    "quiet_space": {"fi": "hiljainen tila", "sv": "lugnt rum", "en": "quiet room"},
+    "online_only": {"fi": "vain verkossa", "sv": "bara på nätet", "en": "online only"},
+}
+
+LANGUAGE_NAMES = {
+    "fi": {"fi": "suomi", "sv": "finska", "en": "Finnish"},
+    "sv": {"fi": "ruotsi", "sv": "svenska", "en": "Swedish"},
+    "en": {"fi": "englanti", "sv": "engelska", "en": "English"},
+    "ar": {"fi": "arabia", "sv": "arabiska", "en": "Arabic"},
+    "ru": {"fi": "venäjä", "sv": "ryska", "en": "Russian"},
+    "so": {"fi": "somali", "sv": "somaliska", "en": "Somali"},
+    "uk": {"fi": "ukraina", "sv": "ukrainska", "en": "Ukrainian"},
+    "fa": {"fi": "persia", "sv": "persiska", "en": "Persian"},
+    "et": {"fi": "viro", "sv": "estniska", "en": "Estonian"},
+    "ku": {"fi": "kurdi", "sv": "kurdiska", "en": "Kurdish"},
+    "vi": {"fi": "vietnam", "sv": "vietnamesiska", "en": "Vietnamese"},
+    "tr": {"fi": "turkki", "sv": "turkiska", "en": "Turkish"},
 }
 
 # Word beginnings (folded) that point to a topic, in any of the three languages.

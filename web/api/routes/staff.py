@@ -25,7 +25,8 @@ from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import card
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.taxonomy import kind_label, topic_label
+from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
+                                       topic_label)
 
 try:
     from fpdf import FPDF
@@ -58,42 +59,7 @@ router = APIRouter(prefix="/api/staff", tags=["staff"])
 STAFF = [Depends(require_staff)]
 
 # ---------------------------------------------------------------------------------------------
-# Labels the taxonomy module does not have, and the texts of a referral slip
-
-AUDIENCE_LABELS = {
-    "children": {"fi": "lapset", "sv": "barn", "en": "children"},
-    "youth": {"fi": "nuoret", "sv": "unga", "en": "young people"},
-    "adults": {"fi": "aikuiset", "sv": "vuxna", "en": "adults"},
-    "seniors": {"fi": "ikäihmiset", "sv": "seniorer", "en": "older people"},
-    "families": {"fi": "perheet", "sv": "familjer", "en": "families"},
-}
-
-ACCESSIBILITY_LABELS = {
-    "wheelchair": {"fi": "pyörätuolilla pääsee", "sv": "tillgängligt med rullstol", "en": "wheelchair access"},
-    "induction_loop": {"fi": "induktiosilmukka", "sv": "hörslinga", "en": "induction loop"},
-    "step_free": {"fi": "ei portaita", "sv": "inga trappsteg", "en": "step-free access"},
-    "accessible_toilet": {"fi": "esteetön wc", "sv": "tillgänglig toalett", "en": "accessible toilet"},
-    "sign_language": {"fi": "viittomakieli", "sv": "teckenspråk", "en": "sign language"},
-    "plain_language": {"fi": "selkokieli", "sv": "lättläst svenska", "en": "plain language"},
-    "guide_dog": {"fi": "opaskoira on tervetullut", "sv": "ledarhund är välkommen", "en": "guide dogs welcome"},
-    "quiet_space": {"fi": "hiljainen tila", "sv": "lugnt rum", "en": "quiet room"},
-    "online_only": {"fi": "vain verkossa", "sv": "bara på nätet", "en": "online only"},
-}
-
-LANGUAGE_NAMES = {
-    "fi": {"fi": "suomi", "sv": "finska", "en": "Finnish"},
-    "sv": {"fi": "ruotsi", "sv": "svenska", "en": "Swedish"},
-    "en": {"fi": "englanti", "sv": "engelska", "en": "English"},
-    "ar": {"fi": "arabia", "sv": "arabiska", "en": "Arabic"},
-    "ru": {"fi": "venäjä", "sv": "ryska", "en": "Russian"},
-    "so": {"fi": "somali", "sv": "somaliska", "en": "Somali"},
-    "uk": {"fi": "ukraina", "sv": "ukrainska", "en": "Ukrainian"},
-    "fa": {"fi": "persia", "sv": "persiska", "en": "Persian"},
-    "et": {"fi": "viro", "sv": "estniska", "en": "Estonian"},
-    "ku": {"fi": "kurdi", "sv": "kurdiska", "en": "Kurdish"},
-    "vi": {"fi": "vietnam", "sv": "vietnamesiska", "en": "Vietnamese"},
-    "tr": {"fi": "turkki", "sv": "turkiska", "en": "Turkish"},
-}
+# The texts of a referral slip
 
 # The slip a client takes home, in plain language. Shared by the PDF and the page (the
 # page gets them with the activities), so the printed and the downloaded slip say the same.
