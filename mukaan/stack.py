@@ -84,6 +84,7 @@ class Stack:
     rasa_port: int = 5005
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
+    action_url: str | None = None   # default: the web app's own /webhook
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -104,7 +105,7 @@ class Stack:
         model = model or trained_model()
         if not model.exists():
             raise SystemExit(f"No trained Rasa model at {model}: run `make train`")
-        env = rasa_env() | self.env | {"MUKAAN_ACTION_URL": f"{self.web_url}/webhook"}
+        env = rasa_env() | self.env | {"MUKAAN_ACTION_URL": self.action_url or f"{self.web_url}/webhook"}
         self._spawn("rasa", [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1",
                              "-p", str(self.rasa_port), "--model", str(model),
                              "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"], env)

@@ -60,14 +60,14 @@ TEXTS: dict[str, dict[str, str]] = {
     "detail_contact": {"fi": "Järjestäjä: {value}", "sv": "Arrangör: {value}", "en": "Organiser: {value}"},
     "unknown": {"fi": "ei tiedossa", "sv": "inte känt", "en": "not known"},
     "bot_unavailable": {
-        "fi": "Keskustelu ei juuri nyt toimi kunnolla. Hain toimintaa suoraan viestisi perusteella.",
-        "sv": "Chatten fungerar inte riktigt just nu. Jag sökte verksamhet direkt utifrån ditt meddelande.",
-        "en": "The chat is not working properly right now. I searched for activities directly from your message.",
+        "fi": "Keskustelu ei juuri nyt toimi kunnolla. Hain toimintaa suoraan viestisi perusteella. Voit myös kysyä neuvoa kunnan asiakasohjauksesta.",
+        "sv": "Chatten fungerar inte riktigt just nu. Jag sökte verksamhet direkt utifrån ditt meddelande. Du kan också be kommunens klientstyrning om råd.",
+        "en": "The chat is not working properly right now. I searched for activities directly from your message. You can also ask your municipality's client guidance for advice.",
     },
     "bot_unavailable_no_results": {
-        "fi": "Keskustelu ei juuri nyt toimi. Yritä hetken päästä uudelleen tai käytä hakusivua.",
-        "sv": "Chatten fungerar inte just nu. Försök igen om en stund eller använd söksidan.",
-        "en": "The chat is not working right now. Please try again in a moment or use the search page.",
+        "fi": "Keskustelu ei juuri nyt toimi. Yritä hetken päästä uudelleen tai kirjoita, mitä etsit, niin haen sitä suoraan. Voit myös kysyä neuvoa kunnan asiakasohjauksesta.",
+        "sv": "Chatten fungerar inte just nu. Försök igen om en stund, eller skriv vad du söker så söker jag direkt. Du kan också be kommunens klientstyrning om råd.",
+        "en": "The chat is not working right now. Please try again in a moment, or write what you are looking for and I will search for it directly. You can also ask your municipality's client guidance for advice.",
     },
     "language_switched": {
         "fi": "Vaihdoin kielen suomeksi. Voit vaihtaa kielen sivun yläreunasta.",

@@ -66,6 +66,11 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         log.warning("Rasa unavailable, searching directly: %s", exc)
         return reply(notes + await _direct_search(text, lang), lang)
     messages, switched = to_messages(rasa_messages)
+    if not messages:
+        # Rasa answered with nothing: its custom actions (our /webhook) failed or were
+        # unreachable. The resident still gets a search and a way on.
+        log.warning("Rasa returned no messages; searching directly")
+        return reply(notes + await _direct_search(text, lang), lang)
     return reply(notes + [ChatMessage(**m) for m in messages], switched or lang)
 
 
