@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.slots import ANY, lang_of, message_text
+from actions.slots import ANY, INTENT_KIND, lang_of, message_text
 from mukaan.texts import say
 from mukaan.needs import is_unmet
 from mukaan.settings import get_needs_log, get_settings
@@ -96,8 +96,9 @@ class ActionAskSituation(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         kind = tracker.get_slot("kind")
-        known = {"peer_support", "volunteering", "befriending", "club", "meeting_place", "practical_help"}
-        dispatcher.utter_message(response=f"utter_ask_situation_{kind if kind in known else 'general'}")
+        # One worded question per need a resident can name (bot/domain.yml), else the general one.
+        asked = kind if kind in INTENT_KIND.values() else "general"
+        dispatcher.utter_message(response=f"utter_ask_situation_{asked}")
         return []
 
 

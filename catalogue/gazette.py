@@ -6,19 +6,13 @@ common inflected forms and neighbours, read from ``data/municipalities.csv``.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from mukaan.nlp import fold, fold_norms, pipeline
 from mukaan_catalogue.schema import Municipality
 
 GAZETTE_FILE = Path(__file__).parent / "data" / "municipalities.csv"
-
-
-def fold(text: str) -> str:
-    """Lower-case, strip, and fold å/ä/ö to a/a/o so that typed names without diacritics match."""
-    text = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 class Gazette:
@@ -44,7 +38,7 @@ class Gazette:
         """The municipality a name (Finnish, Swedish, inflected, or code) refers to, or None."""
         if not name:
             return None
-        code = self._index.get(fold(name))
+        code = self._index.get(fold(name.strip()))
         return self.by_code.get(code) if code else None
 
     def nearby(self, code: str) -> list[Municipality]:
@@ -70,7 +64,6 @@ AMBIGUOUS_NAMES = {"Salo", "Lahti", "Kotka", "Aura", "Ii", "Inkoo", "Vaala", "Pe
 def _matcher(lang: str):
     """A spaCy PhraseMatcher over folded token forms (NORM) of every name and form."""
     from spacy.matcher import PhraseMatcher
-    from mukaan.nlp import pipeline
     nlp = pipeline(lang)
     matcher = PhraseMatcher(nlp.vocab, attr="NORM")
     g = gazette()
@@ -86,9 +79,7 @@ def find_municipalities(text: str, lang: str = "fi") -> list[Municipality]:
     Tokens are folded (ä→a) before matching, and lemmas are tried too, so inflected forms
     that the gazette does not list still resolve when the lemmatiser knows them."""
     nlp, matcher = _matcher(lang)
-    doc = nlp(text)
-    for token in doc:
-        token.norm_ = fold(token.text)
+    doc = fold_norms(nlp(text))
     g = gazette()
     found: list[tuple[int, str]] = [
         (start, nlp.vocab.strings[key]) for key, start, _ in matcher(doc)

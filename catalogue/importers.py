@@ -28,7 +28,8 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from mukaan_catalogue.gazette import fold, gazette
+from mukaan.nlp import fold
+from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.loader import CatalogueError, Problem, load_dir, parse_records, read_yaml
 from mukaan_catalogue.schema import LANGS, WEEKDAYS, Activity
 from mukaan_catalogue.taxonomy import kind_label, topic_label

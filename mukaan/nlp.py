@@ -45,6 +45,13 @@ def pipeline(lang: str) -> Language:
     return nlp
 
 
+def fold_norms(doc: Doc) -> Doc:
+    """Set each token's NORM to its folded text, for matchers that compare on NORM."""
+    for token in doc:
+        token.norm_ = fold(token.text)
+    return doc
+
+
 def lemmas(text: str, lang: str) -> list[str]:
     """Lemmas of the word tokens of ``text`` (lower-case)."""
     return [t.lemma_ for t in pipeline(lang)(text) if t.is_alpha or t.like_num]

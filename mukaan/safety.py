@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from spacy.matcher import Matcher
 
-from mukaan.nlp import fold, pipeline
+from mukaan.nlp import fold_norms, pipeline
 
 # (category, negatable, pattern). A pattern is space-separated word beginnings; "…" allows
 # up to two words in between, and a trailing "$" makes a word exact ("die$" is not "diet").
@@ -110,10 +110,8 @@ CALM_PATTERNS: list[str] = [
     "mot vald", "mot valdet", "do$ av", "dor av", "dog av skratt",
 ]
 
-NEGATIONS = {"en", "ei", "emme", "ette", "eivat", "enka", "eika", "inte", "aldrig", "ej", "not", "never",
-             "no", "dont", "don't", "isnt", "isn't", "im", "i'm"}
-_NEG_STRICT = {"en", "ei", "emme", "ette", "eivat", "enka", "eika", "inte", "aldrig", "ej", "not",
-               "never", "no", "dont", "don't", "isnt", "isn't"}
+NEGATIONS = {"en", "ei", "emme", "ette", "eivat", "enka", "eika", "inte", "aldrig", "ej", "not",
+             "never", "no", "dont", "don't", "isnt", "isn't"}
 
 
 def _token_patterns(pattern: str) -> list[dict]:
@@ -151,12 +149,11 @@ class CrisisCheck:
         return self.category is not None
 
 
-def check(text: str, lang: str = "fi") -> CrisisCheck:
-    """Does ``text`` speak of suicide, self-harm or violence against the writer?"""
+def _scan(text: str, lang: str) -> tuple[list[str], bool]:
+    """The crisis categories found in ``text`` (calm phrases and negations applied), and
+    whether a calm phrase was found at all."""
     nlp, crisis, calm = _matchers(lang if lang in ("fi", "sv", "en") else "fi")
-    doc = nlp.make_doc(text[:5000])
-    for token in doc:
-        token.norm_ = fold(token.text)
+    doc = fold_norms(nlp.make_doc(text[:5000]))
     calm_spans = [(s, e) for _, s, e in calm(doc)]
     categories = []
     for match_id, start, end in crisis(doc):
@@ -165,13 +162,26 @@ def check(text: str, lang: str = "fi") -> CrisisCheck:
         category, negatable, _ = CRISIS_PATTERNS[int(nlp.vocab.strings[match_id][1:])]
         if negatable:
             before = {t.norm_ for t in doc[max(0, start - 3):start]}
-            if before & _NEG_STRICT:
+            if before & NEGATIONS:
                 continue
         categories.append(category)
+    return categories, bool(calm_spans)
+
+
+def check(text: str, lang: str = "fi") -> CrisisCheck:
+    """Does ``text`` speak of suicide, self-harm or violence against the writer?"""
+    categories, _ = _scan(text, lang)
     if not categories:
         return CrisisCheck(None)
     return CrisisCheck("violence" if "violence" in categories and "self_harm" not in categories
                        else "self_harm")
+
+
+def is_calm_phrase(text: str, lang: str = "fi") -> bool:
+    """An everyday phrase with an alarming word ("dör av tristess") and nothing in the crisis
+    lexicon: the NLU classifier's crisis guess is overruled for these."""
+    categories, calm = _scan(text, lang)
+    return calm and not categories
 
 
 CRISIS_REPLY = {
@@ -215,16 +225,6 @@ CRISIS_REPLY = {
         "buttons": [("Find support near me", "/look_for_peer_support"), ("Continue", "/greet")],
     },
 }
-
-
-def is_calm_phrase(text: str, lang: str = "fi") -> bool:
-    """An everyday phrase with an alarming word ("dör av tristess") and nothing in the crisis
-    lexicon: the NLU classifier's crisis guess is overruled for these."""
-    nlp, crisis, calm = _matchers(lang if lang in ("fi", "sv", "en") else "fi")
-    doc = nlp.make_doc(text[:5000])
-    for token in doc:
-        token.norm_ = fold(token.text)
-    return bool(calm(doc)) and not check(text, lang)
 
 
 def crisis_reply(category: str, lang: str) -> tuple[str, list[tuple[str, str]]]:
