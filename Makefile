@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench clean help
+.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench loadtest clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
@@ -83,6 +83,11 @@ eval-nlu: train
 # Search latency at 1k/10k/100k activities, index build throughput, memory.
 bench: index
 	$(PY) -m scripts.bench_search
+
+# Load on the real servers (ports 8780/5080): 1 resident, 50 for 60 s, then a 5-minute soak at 20;
+# latency, throughput, errors and memory per phase. `$(PY) -m scripts.loadtest --quick` for a smoke check.
+loadtest: index train
+	$(PY) -m scripts.loadtest
 
 clean:
 	rm -rf var models/rasa

@@ -1,0 +1,507 @@
+"""Load test on the real servers: simulated residents talk to POST /api/chat and search
+GET /api/activities/search on loopback, and the figures are printed per phase.
+
+  make loadtest                                   # all phases on ports 8780 (web) / 5080 (Rasa)
+  .venv/bin/python -m scripts.loadtest --quick    # 10-second phases: a smoke check
+  .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8780 --rasa-port 5080
+                                                  # a running stack (start it with
+                                                  # MUKAAN_RATE_LIMIT_PER_MINUTE=0)
+
+Phases: a short unmeasured warm-up; "single user" (1 resident, --single-turns turns);
+"peak" (--users residents for --duration s); "soak" (--soak-users for --soak-duration s).
+Each resident is one coroutine that runs one request at a time (the load is bounded by
+the number of residents) and pauses --think seconds on average between turns (default 0:
+every resident always has a request in flight, the hardest reading of "N concurrent").
+
+A resident's visit, drawn at random from this mix:
+  chat page  (55 %)  /greet, then a case from tests/eval/chat_cases.yaml or
+                     ../shared/eval/chat.yaml: `say`, the `then` lines, and when they run out
+                     a button payload (/dont_care) or "doesn't matter"; after the activities
+                     sometimes "Show more" (/ask_more) or "Start over" (/start_over)
+  kiosk      (20 %)  the same conversation, ended by the kiosk's wipe (/start_over)
+  safety     (5 %)   /greet, then a crisis or a calm-but-alarming message from the crisis cases
+  search     (20 %)  GET /api/activities/search with a case's words, municipality and language,
+                     then a refinement (kind filter or nearby municipalities)
+
+Printed per phase: turn latency p50/p95/p99 overall and per request kind (a profile: crisis
+replies and search never reach Rasa; greet reaches Rasa but no custom action; "chat+cards"
+runs a custom action and a catalogue search), throughput, errors (non-2xx, timeouts,
+connection errors, empty replies, and degraded replies where the web app had to answer
+without Rasa or without its search), RSS of each process with its children (sampled every
+second: start, end, peak), CPU used per process, and the soak's memory growth (the mean of
+the samples just after the soak's warm-up against the mean of its last samples).
+Exit status 1 when any error occurred.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import random
+import sys
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import httpx
+import psutil
+
+from mukaan.settings import ROOT
+from mukaan.texts import TEXTS
+from scripts.eval_chat import DONT_CARE, OWN, SHARED, load
+
+WEB_PORT, RASA_PORT = 8780, 5080
+REQUEST_TIMEOUT = 30.0
+TARGET_ERRORS = 0
+TARGET_PEAK_P95 = 1.5
+TARGET_SINGLE_P95 = 0.25
+TARGET_GROWTH = 10.0
+MIX = {"chat": 55, "kiosk": 20, "safety": 5, "search": 20}
+# The web app's own notices when it answered without Rasa or without its search.
+DEGRADED = {text for key in ("bot_unavailable", "bot_unavailable_no_results", "search_failed")
+            for text in TEXTS[key].values()}
+
+
+# ------------------------------------------------------------------------------------------
+# What the residents say
+
+@dataclass
+class Material:
+    cases: list[dict]
+    crisis: list[dict]
+    calm: list[dict]
+
+    @classmethod
+    def load(cls) -> Material:
+        cases, crisis, calm = [], [], []
+        for path in (SHARED / "chat.yaml", OWN / "chat_cases.yaml"):
+            cases += load(path) or []
+        for path in (SHARED / "crisis.yaml", OWN / "crisis_cases.yaml"):
+            data = load(path) or {}
+            crisis += data.get("crisis", [])
+            calm += data.get("calm", [])
+        if not cases:
+            raise SystemExit("no conversation cases found (tests/eval/chat_cases.yaml)")
+        return cls(cases, crisis, calm)
+
+
+# ------------------------------------------------------------------------------------------
+# Measurements
+
+@dataclass
+class Phase:
+    name: str
+    users: int
+    duration: float | None = None      # seconds, or
+    max_turns: int | None = None       # a number of turns
+    record: bool = True
+    started: float = 0.0
+    ended: float = 0.0
+    turns: int = 0
+    turns_in_window: int = 0           # finished before the phase's time was up
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    error_examples: list[str] = field(default_factory=list)
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def over(self) -> bool:
+        if self.max_turns is not None and self.turns >= self.max_turns:
+            return True
+        return self.duration is not None and time.monotonic() - self.started >= self.duration
+
+    def add(self, kind: str, seconds: float, error: str | None, detail: str = "") -> None:
+        self.turns += 1
+        if self.duration is None or time.monotonic() - self.started <= self.duration:
+            self.turns_in_window += 1
+        self.latencies[kind].append(seconds)
+        if error:
+            self.errors[error] += 1
+            if len(self.error_examples) < 5:
+                self.error_examples.append(f"{kind}: {error} {detail}"[:200])
+
+    @property
+    def all_latencies(self) -> list[float]:
+        return [x for values in self.latencies.values() for x in values]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile; NaN for no values."""
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+class Sampler:
+    """Samples the RSS (with children) of each server process once a second in a thread."""
+
+    def __init__(self, pids: dict[str, int]):
+        self.procs = {name: psutil.Process(pid) for name, pid in pids.items()}
+        self.samples: list[tuple[float, dict[str, int]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    @staticmethod
+    def _tree(proc: psutil.Process) -> list[psutil.Process]:
+        try:
+            return [proc, *proc.children(recursive=True)]
+        except psutil.Error:
+            return [proc]
+
+    def rss(self) -> dict[str, int]:
+        out = {}
+        for name, proc in self.procs.items():
+            total = 0
+            for p in self._tree(proc):
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    pass
+            out[name] = total
+        return out
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by each server, this load generator and the whole machine."""
+        machine = psutil.cpu_times()
+        out = {"machine": sum(machine) - machine.idle - getattr(machine, "iowait", 0.0),
+               "load generator": sum(psutil.Process().cpu_times()[:2])}
+        for name, proc in self.procs.items():
+            total = 0.0
+            for p in self._tree(proc):
+                try:
+                    t = p.cpu_times()
+                    total += t.user + t.system + t.children_user + t.children_system
+                except psutil.Error:
+                    pass
+            out[name] = total
+        return out
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.monotonic(), self.rss()))
+            self._stop.wait(1.0)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def between(self, start: float, end: float) -> list[dict[str, int]]:
+        return [s for t, s in self.samples if start <= t <= end]
+
+
+# ------------------------------------------------------------------------------------------
+# The residents
+
+class Resident:
+    """One simulated resident: visits one after another until the phase is over."""
+
+    def __init__(self, client: httpx.AsyncClient, phase: Phase, material: Material,
+                 rng: random.Random, think: float):
+        self.client, self.phase, self.material, self.rng, self.think = client, phase, material, rng, think
+
+    async def pause(self) -> None:
+        if self.think > 0:
+            await asyncio.sleep(self.rng.expovariate(1 / self.think))
+
+    async def chat(self, message: str, lang: str, session: str | None) -> dict | None:
+        """One chat turn; returns the reply, or None when the turn failed or the phase is over."""
+        if self.phase.over():
+            return None
+        t0 = time.perf_counter()
+        error, detail, body, kind = None, "", None, "chat"
+        if message == "/greet":
+            kind = "greet"
+        elif message == "/start_over":
+            kind = "start_over"
+        try:
+            r = await self.client.post("/api/chat", json={"session": session, "message": message, "lang": lang})
+            if r.status_code // 100 != 2:
+                error, detail = "non-2xx", str(r.status_code)
+            else:
+                body = r.json()
+                messages = body.get("messages") or []
+                if not body.get("session") or not any(m.get("text") or m.get("activities") for m in messages):
+                    error = "empty reply"
+                elif any(m.get("text") in DEGRADED for m in messages):
+                    error = "degraded"
+                if any(m.get("kind") == "crisis" for m in messages):
+                    kind = "crisis"
+                elif any(m.get("activities") for m in messages):
+                    kind = "chat+cards"
+        except httpx.TimeoutException as exc:
+            error, detail = "timeout", type(exc).__name__
+        except (httpx.HTTPError, ValueError) as exc:
+            error, detail = "connection", f"{type(exc).__name__} {exc}"
+        self.phase.add(kind, time.perf_counter() - t0, error, detail)
+        if error in (None, "degraded"):
+            await self.pause()
+            return body
+        return None
+
+    async def search(self, params: dict) -> bool:
+        if self.phase.over():
+            return False
+        t0 = time.perf_counter()
+        error, detail = None, ""
+        try:
+            r = await self.client.get("/api/activities/search", params=params)
+            if r.status_code // 100 != 2:
+                error, detail = "non-2xx", f"{r.status_code} {r.text[:100]}"
+            elif not isinstance(r.json().get("results"), list):
+                error = "empty reply"
+        except httpx.TimeoutException as exc:
+            error, detail = "timeout", type(exc).__name__
+        except (httpx.HTTPError, ValueError) as exc:
+            error, detail = "connection", f"{type(exc).__name__} {exc}"
+        self.phase.add("search", time.perf_counter() - t0, error, detail)
+        await self.pause()
+        return error is None
+
+    async def conversation(self, case: dict, kiosk: bool) -> None:
+        lang = case["lang"]
+        body = await self.chat("/greet", lang, None)
+        if body is None:
+            return
+        session = body["session"]
+        queue = [case["say"], *case.get("then", [])]
+        cards = False
+        for _ in range(5):
+            if queue:
+                message = queue.pop(0)
+            else:
+                payloads = [b["payload"] for m in body["messages"] for b in m.get("buttons") or []]
+                tap = "/dont_care" in payloads and self.rng.random() < 0.5
+                message = "/dont_care" if tap else DONT_CARE[lang]
+            body = await self.chat(message, lang, session)
+            if body is None:
+                return
+            if any(m.get("activities") for m in body["messages"]):
+                cards = True
+                break
+        if cards and self.rng.random() < 0.3:
+            body = await self.chat("/ask_more", lang, session)
+            if body is None:
+                return
+        if kiosk or self.rng.random() < 0.15:
+            await self.chat("/start_over", lang, session)
+
+    async def safety(self) -> None:
+        m = self.material
+        case = self.rng.choice(m.crisis if (self.rng.random() < 0.6 or not m.calm) else m.calm)
+        body = await self.chat("/greet", case["lang"], None)
+        if body is not None:
+            await self.chat(case["say"], case["lang"], body["session"])
+
+    async def search_visit(self, case: dict) -> None:
+        params = {"q": case["say"], "municipality": case["municipality"], "lang": case["lang"], "limit": 5}
+        if not await self.search(params):
+            return
+        if case.get("kinds"):
+            params["kind"] = case["kinds"][0]
+        else:
+            params["nearby"] = "true"
+        await self.search(params)
+
+    async def run(self, stagger: float) -> None:
+        await asyncio.sleep(self.rng.uniform(0, stagger))   # residents arrive over a moment, not at once
+        m = self.material
+        while not self.phase.over():
+            visit = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
+            case = self.rng.choice(m.cases)
+            if visit == "search":
+                await self.search_visit(case)
+            elif visit == "safety" and m.crisis:
+                await self.safety()
+            else:
+                await self.conversation(case, kiosk=visit == "kiosk")
+
+
+async def run_phase(url: str, phase: Phase, material: Material, seed: int, think: float,
+                    sampler: Sampler | None) -> None:
+    limits = httpx.Limits(max_connections=phase.users, max_keepalive_connections=phase.users)
+    async with httpx.AsyncClient(base_url=url, timeout=REQUEST_TIMEOUT, limits=limits) as client:
+        cpu0 = sampler.cpu_seconds() if sampler else {}
+        phase.started = time.monotonic()
+        residents = [Resident(client, phase, material, random.Random(seed * 1000 + i), think)
+                     for i in range(phase.users)]
+        stagger = 1.0 if phase.users > 1 else 0.0
+        await asyncio.gather(*(r.run(stagger) for r in residents))
+        phase.ended = time.monotonic()
+        if sampler:
+            cpu1 = sampler.cpu_seconds()
+            elapsed = phase.ended - phase.started
+            phase.cpu = {name: (cpu1[name] - cpu0[name]) / elapsed for name in cpu1}
+            # What the rest of the machine (other people's processes) used meanwhile.
+            phase.cpu["other processes"] = phase.cpu.pop("machine") - sum(phase.cpu.values())
+
+
+# ------------------------------------------------------------------------------------------
+# Report
+
+def ms(seconds: float) -> str:
+    return "   n/a" if math.isnan(seconds) else f"{seconds * 1000:6.0f}"
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+def gb(n: float) -> str:
+    return f"{n / 2**30:.2f} GB"
+
+
+def report(phase: Phase, sampler: Sampler | None, target_p95: float | None, soak_warmup: float) -> dict:
+    elapsed = phase.ended - phase.started
+    values = phase.all_latencies
+    p95 = percentile(values, 95)
+    n_errors = sum(phase.errors.values())
+    print(f"\n== {phase.name}: {phase.users} concurrent, {phase.turns} turns in {elapsed:.1f} s")
+    line = (f"  turn latency ms   p50 {ms(percentile(values, 50))}   p95 {ms(p95)}   "
+            f"p99 {ms(percentile(values, 99))}   max {ms(max(values, default=math.nan))}")
+    if target_p95 is not None:
+        line += f"   target p95 <= {target_p95 * 1000:.0f} ms: {mark(p95 <= target_p95)}"
+    print(line)
+    window = phase.duration or elapsed
+    drain = f"; the turns in flight at the end finished {elapsed - window:.1f} s later" if phase.duration else ""
+    print(f"  throughput        {phase.turns_in_window / window:.1f} turns/s ({phase.turns_in_window} turns "
+          f"finished in {window:.0f} s{drain})")
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(phase.errors.items())) or "none"
+    print(f"  errors            {n_errors} ({kinds})   target {TARGET_ERRORS}: {mark(n_errors <= TARGET_ERRORS)}")
+    for example in phase.error_examples:
+        print(f"    e.g. {example}")
+    print("  by request        " + "n".rjust(6) + "p50".rjust(7) + "p95".rjust(7) + "p99".rjust(7))
+    for kind, lat in sorted(phase.latencies.items(), key=lambda kv: percentile(kv[1], 50)):
+        print(f"    {kind:<15} {len(lat):6d} {ms(percentile(lat, 50))} {ms(percentile(lat, 95))} "
+              f"{ms(percentile(lat, 99))}")
+    result = {"p95": p95, "errors": n_errors, "growth": {}}
+    if sampler is None:
+        return result
+    samples = sampler.between(phase.started, phase.ended)
+    if samples:
+        for name in sampler.procs:
+            rss = [s[name] for s in samples]
+            print(f"  memory {name:<5}      start {gb(rss[0])}   end {gb(rss[-1])}   peak {gb(max(rss))}"
+                  f"   ({len(rss)} samples, RSS with children)")
+    print("  CPU (cores)       " + "   ".join(f"{k} {v:.2f}" for k, v in phase.cpu.items())
+          + f"   (of {psutil.cpu_count()})")
+    if soak_warmup:
+        end = phase.started + (phase.duration or elapsed)
+        span = max(1.0, min(30.0, (end - phase.started) * 0.1))
+        early = sampler.between(phase.started + soak_warmup, phase.started + soak_warmup + span)
+        late = sampler.between(end - span, end)
+        for name in sampler.procs:
+            if not early or not late:
+                continue
+            a = sum(s[name] for s in early) / len(early)
+            b = sum(s[name] for s in late) / len(late)
+            growth = (b - a) / a * 100
+            result["growth"][name] = growth
+            print(f"  growth {name:<5}      {growth:+.1f} %  ({gb(a)} at {soak_warmup:.0f}-{soak_warmup + span:.0f} s "
+                  f"-> {gb(b)} in the last {span:.0f} s)   target <= {TARGET_GROWTH:.0f} %: "
+                  f"{mark(growth <= TARGET_GROWTH)}")
+    return result
+
+
+# ------------------------------------------------------------------------------------------
+# Running it
+
+def listening_pid(port: int) -> int | None:
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+            return conn.pid
+    return None
+
+
+async def run_all(url: str, args: argparse.Namespace, sampler: Sampler | None) -> int:
+    material = Material.load()
+    print(f"Load test on {url}: {len(material.cases)} conversation cases, {len(material.crisis)} crisis and "
+          f"{len(material.calm)} calm safety cases; mix {MIX}; think time {args.think} s.\n"
+          f"Errors: non-2xx, timeout (> {REQUEST_TIMEOUT:.0f} s), connection, empty reply, and degraded (the web "
+          f"app answered without Rasa, e.g. Rasa slower than MUKAAN_RASA_TIMEOUT, or without its search).\n"
+          f"Load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+    phases = [
+        (Phase("warm-up", 2, max_turns=20, record=False), None, 0),
+        (Phase("single user", 1, max_turns=args.single_turns), TARGET_SINGLE_P95, 0),
+        (Phase("peak", args.users, duration=args.duration), TARGET_PEAK_P95, 0),
+        (Phase("soak", args.soak_users, duration=args.soak_duration), None,
+         min(60.0, args.soak_duration * 0.2)),
+    ]
+    results = {}
+    for seed, (phase, target, warmup) in enumerate(phases, start=1):
+        print(f"\n.. {phase.name} ({phase.users} concurrent, "
+              f"{f'{phase.duration:.0f} s' if phase.duration else f'{phase.max_turns} turns'})", flush=True)
+        await run_phase(url, phase, material, args.seed + seed, args.think, sampler)
+        if phase.record:
+            results[phase.name] = report(phase, sampler, target, warmup)
+        elif phase.errors:
+            print(f"  warm-up errors: {dict(phase.errors)} {phase.error_examples}")
+    errors = sum(r["errors"] for r in results.values())
+    growth = results["soak"]["growth"]
+    print("\n== Summary against the targets")
+    print(f"  errors, all phases        {errors:>8}          target {TARGET_ERRORS}: {mark(errors <= TARGET_ERRORS)}")
+    for name, target in (("peak", TARGET_PEAK_P95), ("single user", TARGET_SINGLE_P95)):
+        p95 = results[name]["p95"]
+        print(f"  p95 {name:<21} {ms(p95)} ms         target <= {target * 1000:.0f} ms: {mark(p95 <= target)}")
+    for name, g in growth.items():
+        print(f"  soak memory growth {name:<6} {g:+7.1f} %          target <= {TARGET_GROWTH:.0f} %: "
+              f"{mark(g <= TARGET_GROWTH)}")
+    print(f"  load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"(other processes on this machine share its {psutil.cpu_count()} cores)")
+    return 1 if errors else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=50, help="concurrent residents in the peak phase")
+    parser.add_argument("--duration", type=float, default=60, help="seconds of the peak phase")
+    parser.add_argument("--soak-users", type=int, default=20)
+    parser.add_argument("--soak-duration", type=float, default=300)
+    parser.add_argument("--single-turns", type=int, default=60, help="turns of the single-user phase")
+    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a resident's turns, s")
+    parser.add_argument("--quick", action="store_true", help="10-second phases, 20 single-user turns")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--url", help="a running web app (default: start Rasa and the web app)")
+    parser.add_argument("--web-port", type=int, default=WEB_PORT)
+    parser.add_argument("--rasa-port", type=int, default=RASA_PORT)
+    args = parser.parse_args()
+    if args.quick:
+        args.duration, args.soak_duration, args.single_turns = 10, 10, 20
+
+    if args.url:
+        pids = {name: listening_pid(port) for name, port in
+                (("web", urlparse(args.url).port or 80), ("rasa", args.rasa_port))}
+        found = {k: v for k, v in pids.items() if v}
+        sampler = Sampler(found) if found else None
+        return _run(args.url, args, sampler)
+
+    from mukaan.stack import Stack
+    stack = Stack(web_port=args.web_port, rasa_port=args.rasa_port,
+                  env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"}, log_dir=ROOT / "var" / "log" / "loadtest")
+    print(f"Starting Rasa (:{args.rasa_port}) and the web app (:{args.web_port})…", flush=True)
+    t0 = time.time()
+    stack.start()
+    print(f"Ready in {time.time() - t0:.0f} s; logs in {stack.log_dir}", flush=True)
+    try:
+        return _run(stack.web_url, args, Sampler({n: p.pid for n, p in stack.procs.items()}))
+    finally:
+        stack.stop()
+
+
+def _run(url: str, args: argparse.Namespace, sampler: Sampler | None) -> int:
+    if sampler:
+        sampler.start()
+    try:
+        return asyncio.run(run_all(url, args, sampler))
+    finally:
+        if sampler:
+            sampler.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
