@@ -44,6 +44,7 @@ import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import httpx
@@ -459,19 +460,21 @@ async def run_all(url: str, args: argparse.Namespace, sampler: Sampler | None) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50, help="concurrent residents in the peak phase")
-    parser.add_argument("--duration", type=float, default=60, help="seconds of the peak phase")
+    parser.add_argument("--duration", type=float, help="seconds of the peak phase (60; --quick 10)")
     parser.add_argument("--soak-users", type=int, default=20)
-    parser.add_argument("--soak-duration", type=float, default=300)
-    parser.add_argument("--single-turns", type=int, default=60, help="turns of the single-user phase")
+    parser.add_argument("--soak-duration", type=float, help="seconds of the soak (300; --quick 10)")
+    parser.add_argument("--single-turns", type=int, help="turns of the single-user phase (60; --quick 20)")
     parser.add_argument("--think", type=float, default=0.0, help="mean pause between a resident's turns, s")
-    parser.add_argument("--quick", action="store_true", help="10-second phases, 20 single-user turns")
+    parser.add_argument("--quick", action="store_true", help="short phases for a smoke check")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--url", help="a running web app (default: start Rasa and the web app)")
     parser.add_argument("--web-port", type=int, default=WEB_PORT)
     parser.add_argument("--rasa-port", type=int, default=RASA_PORT)
+    parser.add_argument("--model", type=Path, help="Rasa model to serve (default: the one for the current inputs)")
     args = parser.parse_args()
-    if args.quick:
-        args.duration, args.soak_duration, args.single_turns = 10, 10, 20
+    for name, full, quick in (("duration", 60, 10), ("soak_duration", 300, 10), ("single_turns", 60, 20)):
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
 
     if args.url:
         pids = {name: listening_pid(port) for name, port in
@@ -485,7 +488,7 @@ def main() -> int:
                   env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"}, log_dir=ROOT / "var" / "log" / "loadtest")
     print(f"Starting Rasa (:{args.rasa_port}) and the web app (:{args.web_port})…", flush=True)
     t0 = time.time()
-    stack.start()
+    stack.start(model=args.model)
     print(f"Ready in {time.time() - t0:.0f} s; logs in {stack.log_dir}", flush=True)
     try:
         return _run(stack.web_url, args, Sampler({n: p.pid for n, p in stack.procs.items()}))
