@@ -6,6 +6,12 @@ GET /api/activities/search on loopback, and the figures are printed per phase.
   .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8780 --rasa-port 5080
                                                   # a running stack (start it with
                                                   # MUKAAN_RATE_LIMIT_PER_MINUTE=0)
+  .venv/bin/python -m scripts.loadtest --think 5  # residents pause 5 s on average between turns
+  .venv/bin/python -m scripts.loadtest --model models/rasa/mukaan-<hash>.tar.gz
+                                                  # another trained Rasa model
+
+The stack started here gets MUKAAN_RATE_LIMIT_PER_MINUTE=0 (every client is on loopback) and
+logs to var/log/loadtest/.
 
 Phases: a short unmeasured warm-up; "single user" (1 resident, --single-turns turns);
 "peak" (--users residents for --duration s); "soak" (--soak-users for --soak-duration s).
