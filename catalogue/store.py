@@ -3,11 +3,17 @@
 Each activity is embedded once per language it has text in (``passage:`` prompt); a content
 hash per activity means a rebuild embeds only what changed. Writes happen in one
 transaction, so readers see either the old or the new catalogue, never a mix.
+
+:func:`check_index` looks a file over before anyone relies on it (read-only: it never
+creates or repairs): a missing, damaged or empty index raises :class:`IndexProblem`, whose
+message names the command that fixes it. :func:`copy_index` takes a consistent copy (the
+web app keeps the last good index beside the file, to fall back on).
 """
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -46,6 +52,70 @@ def passage_langs(activity: Activity) -> list[str]:
 def content_hash(activity: Activity, model_name: str) -> str:
     body = json.dumps(activity.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(f"{model_name}\n{body}".encode()).hexdigest()
+
+
+class IndexProblem(sqlite3.DatabaseError):
+    """The catalogue index cannot be used as it is; ``fix`` says what to run."""
+
+    def __init__(self, path: Path, problem: str, fix: str = "run `make index`"):
+        super().__init__(f"catalogue index {path}: {problem}; {fix}")
+        self.path, self.problem, self.fix = Path(path), problem, fix
+
+
+def check_index(path: Path) -> dict:
+    """A quick read-only check of an index file: SQLite's ``quick_check``, the tables, at least
+    one activity with vectors. Returns ``{"activities", "vectors", "generation", "model",
+    "fingerprint"}`` (the fingerprint changes whenever the content does)."""
+    path = Path(path)
+    if not path.is_file():
+        raise IndexProblem(path, "the file is missing")
+    remove = f"remove {path} and run `make index`"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        raise IndexProblem(path, f"cannot be opened ({exc})") from exc
+    try:
+        verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise IndexProblem(path, f"the file is damaged ({verdict})", remove)
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"activities", "vectors", "meta"} <= tables:
+            raise IndexProblem(path, "the file holds no catalogue index")
+        meta = dict(db.execute("SELECT key, value FROM meta"))
+        activities = db.execute("SELECT count(*) FROM activities").fetchone()[0]
+        vectors = db.execute("SELECT count(*) FROM vectors").fetchone()[0]
+        if not activities or not vectors:
+            raise IndexProblem(path, "the index is empty")
+        digest = hashlib.sha256()
+        for aid, content in db.execute("SELECT id, content_hash FROM activities ORDER BY id"):
+            digest.update(f"{aid}:{content}\n".encode())
+    except IndexProblem:
+        raise
+    except sqlite3.DatabaseError as exc:       # "file is not a database", "malformed", …
+        raise IndexProblem(path, f"the file is damaged ({exc})", remove) from exc
+    finally:
+        db.close()
+    return {"activities": activities, "vectors": vectors, "generation": int(meta.get("generation", 0)),
+            "model": meta.get("model"), "fingerprint": digest.hexdigest()}
+
+
+def copy_index(source: Path, target: Path) -> None:
+    """A consistent copy of the index ``source`` (SQLite's backup, safe while others read or
+    write it) at ``target``, written beside it first and then moved into place."""
+    target = Path(target)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        src = sqlite3.connect(f"{Path(source).resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            src.close()
+            dst.close()
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 class Store:

@@ -36,8 +36,34 @@ class ScrubFilter(logging.Filter):
         return True
 
 
+class ScrubFormatter(logging.Formatter):
+    """Scrubs the finished line, tracebacks included."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+APP_LOGGERS = ("mukaan", "web", "actions", "mukaan_catalogue")
+
+
 def install(logger: logging.Logger | None = None) -> None:
-    """Scrub every record that reaches the root logger's handlers (and uvicorn's)."""
+    """Scrub every record that reaches the root logger's handlers (and uvicorn's).
+
+    A filter on a logger does not see records that its children pass up, so the filters go
+    on the handlers. When nothing has configured logging (uvicorn configures only its own
+    loggers), the app's records would reach Python's last-resort handler, which has no
+    filter and drops INFO: then the root logger gets a scrubbing stderr handler, and the
+    app's own loggers log from INFO up."""
+    if logger is None:
+        root = logging.getLogger()
+        if not root.handlers:
+            handler = logging.StreamHandler()
+            handler.setFormatter(ScrubFormatter(LOG_FORMAT))
+            root.addHandler(handler)
+            for name in APP_LOGGERS:
+                if logging.getLogger(name).level == logging.NOTSET:
+                    logging.getLogger(name).setLevel(logging.INFO)
     targets = [logger] if logger else [logging.getLogger(), logging.getLogger("uvicorn"),
                                        logging.getLogger("uvicorn.error"), logging.getLogger("uvicorn.access")]
     for target in targets:

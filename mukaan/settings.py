@@ -39,6 +39,13 @@ class Settings(BaseSettings):
 
     # Anonymous counts of searches that found no good match (no text, no session ids).
     needs_database: Path = ROOT / "var" / "needs.sqlite3"
+    # Privacy. A conversation idle this long is erased from Rasa's memory (keep it equal to
+    # session_expiration_time in bot/domain.yml); unmet-needs counts older than this many
+    # months are deleted (0 = kept). The privacy notice (/privacy) shows both, and whom to ask.
+    conversation_retention_minutes: float = 30.0
+    needs_retention_months: int = 24
+    privacy_controller: str = "Mukaan demo service (the city that runs it)"
+    privacy_contact: str = "tietosuoja@example.org"
 
     # Search: how many results a chat recommendation shows, and the hybrid weights, tuned
     # on tests/eval/search_cases.yaml by scripts/tune_search.py (shared cases held out).
@@ -70,4 +77,5 @@ def get_settings() -> Settings:
 @lru_cache(maxsize=1)
 def get_needs_log():
     from mukaan.needs import NeedsLog
-    return NeedsLog(get_settings().needs_database)
+    settings = get_settings()
+    return NeedsLog(settings.needs_database, retention_months=settings.needs_retention_months)

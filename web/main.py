@@ -1,53 +1,167 @@
-"""The FastAPI application: routes, static pages, and start-up (loading the catalogue)."""
+"""The FastAPI application: routes, static pages, and start-up (loading the catalogue).
+
+Start-up checks what the search needs before anyone relies on it: the catalogue index
+(:func:`mukaan_catalogue.store.check_index`) and the embedding model. A problem puts a clear
+message with the command that fixes it in the log and in ``/health`` (503); the catalogue
+routes then answer 503 with the same message instead of failing. A good index is copied to
+``<database>.last-good``; if the index is later found missing or damaged at start, that copy
+is put back (the damaged file is kept aside as ``<database>.broken-<time>``) and served, and
+``/health`` reports "degraded" until the index is rebuilt. While the catalogue is not ok the
+app looks again every ``CATALOGUE_RECHECK`` seconds, so `make index` or `make model` mend a
+running app without a restart.
+"""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
-from contextlib import asynccontextmanager
+import os
+import sqlite3
+from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from mukaan import language, privacy
 from mukaan.settings import get_settings
+from mukaan_catalogue.embedding import get_embedder
 from mukaan_catalogue.search import get_searcher
+from mukaan_catalogue.store import IndexProblem, check_index, copy_index
 from web import security
 from web.api.routes import actions, chat, health, needs, pages, search, staff
-from web.rasa_client import RasaClient
+from web.rasa_client import RasaClient, Sessions
 
 log = logging.getLogger("mukaan")
 STATIC = Path(__file__).parent / "static"
+CATALOGUE_RECHECK = 15.0  # seconds between looks at a catalogue that is not ok
+
+
+class ModelProblem(Exception):
+    def __init__(self, problem: str, fix: str):
+        super().__init__(f"embedding model: {problem}; {fix}")
+        self.problem, self.fix = problem, fix
+
+
+def last_good_path(database: Path) -> Path:
+    return database.with_name(database.name + ".last-good")
+
+
+def _restore_last_good(database: Path, good: Path) -> None:
+    """Moves the broken index (and its WAL files) aside and puts the last good copy in place."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        broken = database.with_name(database.name + suffix)
+        if broken.exists():
+            os.replace(broken, database.with_name(f"{database.name}.broken-{stamp}{suffix}"))
+    copy_index(good, database)
+
+
+def _prepare_index(database: Path) -> dict:
+    """Checks the index; refreshes the last good copy, or falls back to it. Returns the
+    catalogue's state for /health; raises IndexProblem when there is nothing usable."""
+    good = last_good_path(database)
+    try:
+        info = check_index(database)
+    except IndexProblem as problem:
+        try:
+            saved = check_index(good)
+        except IndexProblem:
+            raise problem from None
+        _restore_last_good(database, good)
+        when = dt.datetime.fromtimestamp(good.stat().st_mtime).isoformat(timespec="minutes")
+        return {"state": "degraded", "component": "index", "problem": problem.problem, "fix": problem.fix,
+                "serving": f"the last good index, saved {when}", "generation": saved["generation"]}
+    try:
+        if not good.exists() or check_index(good)["fingerprint"] != info["fingerprint"]:
+            copy_index(database, good)
+    except (OSError, sqlite3.Error) as exc:   # the copy is a safety net: never fail the start for it
+        log.warning("could not keep a copy of the good catalogue index: %s", exc)
+    return {"state": "ok"}
+
+
+def _load_model():
+    folder = get_settings().embedding_model
+    try:
+        embedder = get_embedder(folder)
+        embedder.query("lämmittely")
+        return embedder
+    except FileNotFoundError as exc:          # no folder, or no model in it
+        raise ModelProblem(str(exc).split(": run")[0], "run `make model`") from exc
+    except Exception as exc:                  # a damaged model: converting again mends it
+        raise ModelProblem(f"cannot be loaded from {folder} ({type(exc).__name__}: {exc})",
+                           f"remove {folder} and run `make model`") from exc
 
 
 def _load_catalogue(app: FastAPI) -> None:
     """Load the index and the embedding model once, so the first resident does not wait."""
+    settings = app.state.settings
     try:
+        status = _prepare_index(Path(settings.database))
+        embedder = _load_model()
         searcher = get_searcher()
-        count = len(searcher)
-        searcher.embedder.query("lämmittely")
+        snapshot = searcher.snapshot()
+        if snapshot.matrix.shape[1] != embedder.dim:
+            raise IndexProblem(settings.database, "it was built with another embedding model")
         language.warm_up()
-        if count == 0:
-            app.state.catalogue_status = {"state": "empty",
-                                          "fix": "run `make index` to build the catalogue index"}
-        else:
-            app.state.catalogue_status = {"state": "ok", "activities": count,
-                                          "model": searcher.embedder.name}
-        log.info("catalogue ready: %s", app.state.catalogue_status)
+        status.update(activities=len(snapshot.activities), model=embedder.name)
+    except (IndexProblem, ModelProblem) as exc:
+        status = {"state": "error", "component": "index" if isinstance(exc, IndexProblem) else "model",
+                  "problem": exc.problem, "fix": exc.fix}
     except Exception as exc:  # reported by /health and in the log, with the fix
         log.exception("catalogue failed to load")
-        app.state.catalogue_status = {"state": "error", "error": str(exc),
-                                      "fix": "run `make model index`"}
+        status = {"state": "error", "component": "catalogue", "problem": f"{type(exc).__name__}: {exc}",
+                  "fix": "run `make model index`"}
+    previous = app.state.catalogue_status
+    app.state.catalogue_status = status
+    if status["state"] == "ok":
+        log.info("catalogue ready: %s activities, model %s", status["activities"], status["model"])
+    elif status.get("problem") != previous.get("problem"):   # say it once, not every recheck
+        level = logging.WARNING if status["state"] == "degraded" else logging.ERROR
+        serving = f"; serving {status['serving']}" if status.get("serving") else "; search is unavailable"
+        log.log(level, "catalogue %s: %s%s. Fix: %s", status["component"], status["problem"], serving, status["fix"])
+
+
+def _recheck_catalogue(app: FastAPI) -> None:
+    status = app.state.catalogue_status
+    if status["state"] == "error":
+        _load_catalogue(app)
+    elif status["state"] == "degraded":
+        with suppress(IndexProblem):
+            if check_index(Path(app.state.settings.database))["generation"] != status["generation"]:
+                log.info("the catalogue index was rebuilt; serving it")
+                _load_catalogue(app)
+
+
+async def _watch_catalogue(app: FastAPI) -> None:
+    await asyncio.to_thread(_load_catalogue, app)
+    while app.state.catalogue_status["state"] != "ok":
+        await asyncio.sleep(CATALOGUE_RECHECK)
+        await asyncio.to_thread(_recheck_catalogue, app)
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     app.state.catalogue_status = {"state": "loading"}
     app.state.rasa = RasaClient()
-    loading = asyncio.create_task(asyncio.to_thread(_load_catalogue, app))
+    app.state.sessions = Sessions(app.state.settings.conversation_retention_minutes * 60)
+    tasks = [asyncio.create_task(_watch_catalogue(app)),
+             asyncio.create_task(app.state.sessions.sweep_forever(lambda: app.state.rasa))]
     yield
-    await loading
+    for task in tasks:
+        task.cancel()
+    for task in tasks:
+        with suppress(asyncio.CancelledError):
+            await task
     await app.state.rasa.close()
+
+
+async def _catalogue_unreadable(request: Request, exc: sqlite3.DatabaseError) -> JSONResponse:
+    """The index file broke while the app runs: a clear 503, not a 500."""
+    log.error("catalogue index unreadable: %s. Fix: run `make index`", exc)
+    return JSONResponse({"detail": "The activity catalogue cannot be read right now. Please try again later."},
+                        status_code=503, headers={"Retry-After": "60"})
 
 
 def create_app() -> FastAPI:
@@ -56,6 +170,7 @@ def create_app() -> FastAPI:
                   description="Find association activities in Finland: chat and search API.")
     for module in (health, chat, search, actions, staff, pages, needs):
         app.include_router(module.router)
+    app.add_exception_handler(sqlite3.DatabaseError, _catalogue_unreadable)
     security.install(app, settings)
     privacy.install()
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="pages")

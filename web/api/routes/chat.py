@@ -2,7 +2,13 @@
 
 The path of a message: the crisis check (mukaan/safety.py) answers first when it must;
 otherwise the message goes to Rasa, whose custom actions (actions/) search the catalogue.
-If Rasa does not answer, the message is searched directly so the resident still gets help.
+If Rasa does not answer (down, or slower than the setting ``rasa_timeout``), the message is
+searched directly so the resident still gets help, in the page's language.
+
+Privacy: no message text is logged. Each session's last message time is remembered (no text) so
+that conversations idle longer than ``conversation_retention_minutes`` are erased from Rasa;
+"/start_over" (the pages' "start over" and the kiosk wipe send it) erases the conversation
+in Rasa at once.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from mukaan.texts import say
 from mukaan_catalogue.present import as_text, result_card
 from mukaan_catalogue.search import get_searcher
 from web.api.models import ChatMessage, ChatRequest, ChatResponse
+from web.api.routes.health import catalogue_ready
 from web.rasa_client import RasaUnavailable, to_messages
 
 log = logging.getLogger(__name__)
@@ -60,23 +67,29 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         return reply([ChatMessage(text=message, kind="crisis",
                                   buttons=[{"title": t, "payload": p} for t, p in buttons])] + notes, lang)
 
+    rasa, sessions = request.app.state.rasa, request.app.state.sessions
     try:
-        rasa_messages = await request.app.state.rasa.send(session, text, lang)
+        sessions.touch(session)
+        rasa_messages = await rasa.send(session, text, lang)
     except RasaUnavailable as exc:
         log.warning("Rasa unavailable, searching directly: %s", exc)
-        return reply(notes + await _direct_search(text, lang), lang)
+        return reply(notes + await _direct_search(request, text, lang), lang)
+    finally:
+        if text == "/start_over":      # the conversation ends here: erase it in Rasa
+            if await rasa.forget(session):
+                sessions.drop(session)
     messages, switched = to_messages(rasa_messages)
     if not messages:
         # Rasa answered with nothing: its custom actions (our /webhook) failed or were
         # unreachable. The resident still gets a search and a way on.
         log.warning("Rasa returned no messages; searching directly")
-        return reply(notes + await _direct_search(text, lang), lang)
+        return reply(notes + await _direct_search(request, text, lang), lang)
     return reply(notes + [ChatMessage(**m) for m in messages], switched or lang)
 
 
-async def _direct_search(text: str, lang: str) -> list[ChatMessage]:
+async def _direct_search(request: Request, text: str, lang: str) -> list[ChatMessage]:
     """When Rasa is down: search the catalogue with the message itself."""
-    if text.startswith("/"):
+    if text.startswith("/") or not catalogue_ready(request):
         return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
     try:
         results = await run_in_threadpool(get_searcher().search, text, lang=lang,

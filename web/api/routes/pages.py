@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse, Response
 
 from mukaan.settings import get_settings
 from mukaan_catalogue.search import get_searcher
+from web.api.routes.health import require_catalogue
 from web.api.routes.staff import qr_svg
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -37,7 +38,7 @@ async def kiosk_config() -> dict:
             "warning_seconds": settings.kiosk_warning_seconds}
 
 
-@router.get("/api/qr/{activity_id}.svg", tags=["kiosk"])
+@router.get("/api/qr/{activity_id}.svg", tags=["kiosk"], dependencies=[Depends(require_catalogue)])
 async def activity_qr(activity_id: str) -> Response:
     """A QR code (SVG) of the activity's web address."""
     activity = get_searcher().get(activity_id)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from starlette.concurrency import run_in_threadpool
 
 from mukaan.needs import is_unmet
@@ -14,11 +14,13 @@ from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import Filters, get_searcher
 from mukaan_catalogue.taxonomy import detect_topics
 from web.api.models import SearchResponse
+from web.api.routes.health import require_catalogue
 
 router = APIRouter()
 
 
-@router.get("/api/activities/search", response_model=SearchResponse)
+@router.get("/api/activities/search", response_model=SearchResponse, dependencies=[Depends(require_catalogue)],
+            responses={503: {"description": "The catalogue is loading or not available"}})
 async def search(
     q: str = Query("", max_length=500, description="The need in the resident's own words"),
     municipality: str | None = Query(None, max_length=80, description="Finnish or Swedish name"),

@@ -27,6 +27,7 @@ from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
                                        topic_label)
+from web.api.routes.health import require_catalogue
 
 try:
     from fpdf import FPDF
@@ -56,7 +57,7 @@ def require_staff(authorization: str | None = Header(None)) -> None:
 
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
-STAFF = [Depends(require_staff)]
+STAFF = [Depends(require_staff), Depends(require_catalogue)]
 
 # ---------------------------------------------------------------------------------------------
 # The texts of a referral slip
