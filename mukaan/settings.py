@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,6 +24,13 @@ class Settings(BaseSettings):
     # Rasa server (NLU + dialogue) the web app talks to.
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 10.0
+    # Shared conversation state for several Rasa instances: a Redis URL
+    # (redis://[user:password@]host[:port][/db]). Unset = each Rasa keeps its conversations in
+    # its own memory (one instance). With Redis, conversations are held in Redis memory only,
+    # under the key prefix (letters and digits), and expire conversation_retention_minutes
+    # after their last message.
+    redis_url: str | None = None
+    redis_key_prefix: str = Field("mukaan", pattern=r"^[A-Za-z0-9]+$")
 
     # Web app.
     host: str = "127.0.0.1"

@@ -3,6 +3,9 @@ the custom actions). Used by ``make run`` and by the end-to-end tests.
 
   python -m mukaan.stack train   train the Rasa model unless one for the same inputs exists
   python -m mukaan.stack run     start both, wait until ready, print the URL; Ctrl-C stops both
+
+With MUKAAN_REDIS_URL set, Rasa keeps conversations in Redis (bot/endpoints.redis.yml), so
+several Rasa instances can serve one conversation; mukaan/cluster.py starts such a set.
 """
 from __future__ import annotations
 
@@ -16,10 +19,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest import mock
 
 import httpx
 
-from mukaan.settings import ROOT
+from mukaan.settings import ROOT, Settings
 
 RASA_BIN = ROOT / ".venv-rasa" / "bin" / "rasa"
 TRAINED = ROOT / "models" / "rasa"
@@ -30,8 +34,30 @@ TRAINING_INPUTS = ["bot/config.yml", "bot/domain.yml", "bot/data", "nlu_data", "
 def rasa_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", MPLCONFIGDIR=str(ROOT / "var" / "matplotlib"),
-               TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1", PYTHONWARNINGS="ignore")
+               TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1", PYTHONWARNINGS="ignore",
+               PYTHONPATH=str(ROOT / "bot"))  # the lock store of bot/endpoints.redis.yml
     return env
+
+
+def settings_for(env: dict[str, str]) -> Settings:
+    """The settings a process started with these extra environment variables will see."""
+    with mock.patch.dict(os.environ, env):
+        return Settings()
+
+
+def redis_endpoint_env(url: str, settings: Settings) -> dict[str, str]:
+    """The MUKAAN_REDIS_* variables bot/endpoints.redis.yml reads, from a redis:// URL."""
+    from redis.connection import parse_url
+
+    if not url.startswith("redis://"):
+        raise SystemExit("MUKAAN_REDIS_URL must be redis://[user:password@]host[:port][/db]"
+                         " (for TLS, copy bot/endpoints.redis.yml and add use_ssl: true)")
+    parts = parse_url(url)
+    return {"MUKAAN_REDIS_HOST": parts.get("host", "localhost"), "MUKAAN_REDIS_PORT": str(parts.get("port", 6379)),
+            "MUKAAN_REDIS_DB": str(parts.get("db", 0)), "MUKAAN_REDIS_USERNAME": parts.get("username") or "",
+            "MUKAAN_REDIS_PASSWORD": parts.get("password") or "",
+            "MUKAAN_REDIS_KEY_PREFIX": settings.redis_key_prefix,
+            "MUKAAN_REDIS_RECORD_EXP": str(max(1, round(settings.conversation_retention_minutes * 60)))}
 
 
 def training_hash() -> str:
@@ -85,6 +111,7 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
     action_url: str | None = None   # default: the web app's own /webhook
+    redis_url: str | None = None    # default: the setting MUKAAN_REDIS_URL
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -102,17 +129,30 @@ class Stack:
                                             start_new_session=True)
 
     def start(self, model: Path | None = None, timeout: float = 300) -> None:
+        self.start_rasa(model)
+        self.start_web()
+        self.wait(timeout)
+
+    def start_rasa(self, model: Path | None = None, name: str = "rasa") -> None:
+        """Start Rasa without waiting; with a Redis URL its conversations live in Redis."""
         model = model or trained_model()
         if not model.exists():
             raise SystemExit(f"No trained Rasa model at {model}: run `make train`")
-        env = rasa_env() | self.env | {"MUKAAN_ACTION_URL": self.action_url or f"{self.web_url}/webhook"}
-        self._spawn("rasa", [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1",
-                             "-p", str(self.rasa_port), "--model", str(model),
-                             "--endpoints", "bot/endpoints.yml", "--credentials", "bot/credentials.yml"], env)
+        endpoints, redis = "bot/endpoints.yml", {}
+        settings = settings_for(self.env)
+        redis_url = self.redis_url or settings.redis_url
+        if redis_url:
+            endpoints, redis = "bot/endpoints.redis.yml", redis_endpoint_env(redis_url, settings)
+        env = rasa_env() | redis | self.env | {"MUKAAN_ACTION_URL": self.action_url or f"{self.web_url}/webhook"}
+        self._spawn(name, [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1",
+                           "-p", str(self.rasa_port), "--model", str(model),
+                           "--endpoints", endpoints, "--credentials", "bot/credentials.yml"], env)
+
+    def start_web(self, name: str = "web") -> None:
+        """Start the web app (which also serves the custom actions) without waiting."""
         web_env = dict(os.environ) | self.env | {"MUKAAN_RASA_URL": self.rasa_url}
-        self._spawn("web", [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
-                            "--port", str(self.web_port), "--no-access-log"], web_env)
-        self.wait(timeout)
+        self._spawn(name, [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
+                           "--port", str(self.web_port), "--no-access-log"], web_env)
 
     def wait(self, timeout: float) -> None:
         deadline = time.time() + timeout
