@@ -3,6 +3,7 @@ Runs in the Rasa environment:
 
   .venv-rasa/bin/python scripts/eval_nlu.py                 # the trained combined model
   .venv-rasa/bin/python scripts/eval_nlu.py --compare       # also train one model per language
+  .venv-rasa/bin/python scripts/eval_nlu.py --model /tmp/nlu-try/try.tar.gz   # any other model
 
 Prints intent macro-F1 and entity F1 (exact entity type, value and span) per language.
 """
@@ -77,8 +78,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compare", action="store_true", help="also train and test one model per language")
     parser.add_argument("--show-errors", action="store_true", help="list misclassified test examples")
+    parser.add_argument("--model", type=Path, help="evaluate this model (.tar.gz) instead of the latest "
+                        "in models/rasa, e.g. an NLU-only candidate from `rasa train nlu --out ...`")
     args = parser.parse_args()
-    combined = latest_model()
+    if args.model and not args.model.is_file():
+        sys.exit(f"no such model: {args.model}")
+    combined = args.model or latest_model()
     print(f"{'model':10} {'lang':4} {'intent macro-F1':>16} {'entity F1':>10} {'examples':>9}")
     for lang in LANGS:
         macro, ent, n = asyncio.run(evaluate(combined, lang, args.show_errors))
