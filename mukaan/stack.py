@@ -35,7 +35,7 @@ def rasa_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", MPLCONFIGDIR=str(ROOT / "var" / "matplotlib"),
                TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1", PYTHONWARNINGS="ignore",
-               PYTHONPATH=str(ROOT / "bot"))  # the lock store of bot/endpoints.redis.yml
+               PYTHONPATH=str(ROOT / "bot"))  # bot/mukaan_redis.py, for endpoints.redis.yml
     return env
 
 

@@ -107,6 +107,21 @@ def test_redis_holds_the_conversation_with_an_expiry_and_no_leftover_locks(redis
         assert set(r.keys("*")) == set(trackers)  # nothing outside the prefix
 
 
+def test_start_over_erases_the_conversation_from_redis(cluster, redis_server):
+    """"Start over" (and the kiosk wipe) replace the conversation with an empty one: with
+    Redis the key is deleted, not merged with the old one, and no instance remembers it."""
+    web_a, web_b = cluster.web_urls
+    session = say(web_a, None, "Hei, asun Espoossa ja etsin vertaistukea")["session"]
+    key = f"mukaan:tracker:{session}"
+    with redis_server.client() as r:
+        assert "Espoossa" in r.get(key)
+        say(web_b, session, "/start_over")
+        assert not r.exists(key)
+    for rasa_url in cluster.rasa_urls:
+        events = httpx.get(f"{rasa_url}/conversations/{session}/tracker", timeout=30).json()["events"]
+        assert not [e for e in events if e["event"] == "user"]
+
+
 def test_concurrent_turns_of_one_conversation_on_both_instances(cluster):
     """Messages of one conversation arriving at both instances at once are all processed
     (the lock store orders them), and the shared tracker has every one."""
@@ -134,7 +149,7 @@ LOCK_RACE = """
 import asyncio, multiprocessing, sys
 import redis
 from rasa.utils.endpoints import EndpointConfig
-from mukaan_lock_store import AtomicRedisLockStore
+from mukaan_redis import AtomicRedisLockStore
 
 PORT, ROUNDS = int(sys.argv[1]), int(sys.argv[2])
 
@@ -156,7 +171,7 @@ print(int(redis.Redis(port=PORT).get("counter")), len(redis.Redis(port=PORT).key
 
 
 def test_lock_store_excludes_concurrent_turns_across_processes(redis_server):
-    """bot/mukaan_lock_store.py: no two processes hold one conversation's lock at once (Rasa's
+    """bot/mukaan_redis.py: no two processes hold one conversation's lock at once (Rasa's
     own RedisLockStore fails this: tickets are read and written back in separate commands)."""
     out = subprocess.run([str(RASA_BIN.parent / "python"), "-c", LOCK_RACE, str(redis_server.port), "50"],
                          cwd=ROOT, env=rasa_env(), capture_output=True, text=True, timeout=300)
