@@ -134,6 +134,13 @@ class Activity(_Strict):
     source: str = "demo"
     updated: dt.date
 
+    @field_validator("url")
+    @classmethod
+    def _web_address(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("https://", "http://")):
+            raise ValueError("url must start with https://")
+        return v
+
     @field_validator("id")
     @classmethod
     def _slug(cls, v: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 import logging
 import os
 import sqlite3
@@ -21,8 +22,10 @@ from contextlib import asynccontextmanager, suppress
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mukaan import language, privacy
 from mukaan.settings import get_settings
@@ -157,6 +160,26 @@ async def lifespan(app: FastAPI):
     await app.state.rasa.close()
 
 
+class _AsciiJSON(JSONResponse):
+    """JSON with non-ASCII escaped: safe even for text that is not valid Unicode (lone surrogates)."""
+
+    def render(self, content) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with what is wrong and where, without echoing the input back (it may be a resident's
+    message, or text that cannot even be encoded)."""
+    detail = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+              for e in exc.errors()]
+    return _AsciiJSON({"detail": detail}, status_code=422)
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """Errors as JSON that can carry any text a request brought (it is escaped, not encoded)."""
+    return _AsciiJSON({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+
+
 async def _catalogue_unreadable(request: Request, exc: sqlite3.DatabaseError) -> JSONResponse:
     """The index file broke while the app runs: a clear 503, not a 500."""
     log.error("catalogue index unreadable: %s. Fix: run `make index`", exc)
@@ -171,6 +194,8 @@ def create_app() -> FastAPI:
     for module in (health, chat, search, actions, staff, pages, needs):
         app.include_router(module.router)
     app.add_exception_handler(sqlite3.DatabaseError, _catalogue_unreadable)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     security.install(app, settings)
     privacy.install()
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="pages")

@@ -1,6 +1,11 @@
 """HTTP hardening for the web app: security headers (a CSP without inline scripts), a request
 size limit, per-client rate limits on the chat and search APIs, and the CORS allow-list for
-sites that embed the widget."""
+sites that embed the widget.
+
+The size limit works twice: a declared Content-Length over the limit is answered at once with
+the limit in the message; a body without one (sent in chunks) is counted as it arrives by
+Starlette's RequestBodyLimitMiddleware and cut off at the limit. Both answers are 413 and carry
+the security headers."""
 from __future__ import annotations
 
 import time
@@ -9,6 +14,7 @@ from collections import deque
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 
 from mukaan.settings import Settings
 
@@ -20,9 +26,11 @@ def install(app: FastAPI, settings: Settings) -> None:
     csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            f"connect-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'self'")
     hits: dict[str, deque[float]] = {}
+    # Added first, so it sits inside `harden` (middleware added later wraps what came before).
+    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_request_bytes)
 
-    @app.middleware("http")
-    async def harden(request: Request, call_next):
+    def refused(request: Request) -> JSONResponse | None:
+        """413 for a declared oversize body, 429 for a client over the rate limit."""
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > settings.max_request_bytes:
             return JSONResponse({"detail": f"Request too large (limit {settings.max_request_bytes} bytes)"},
@@ -40,7 +48,11 @@ def install(app: FastAPI, settings: Settings) -> None:
             if len(hits) > 10_000:  # forget idle clients
                 for key in [k for k, v in hits.items() if not v or now - v[-1] > 60]:
                     del hits[key]
-        response = await call_next(request)
+        return None
+
+    @app.middleware("http")
+    async def harden(request: Request, call_next):
+        response = refused(request) or await call_next(request)
         response.headers.setdefault("Content-Security-Policy", csp)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "no-referrer")

@@ -2,7 +2,7 @@
 // the widget (through the chat page) and the kiosk. Field labels are in the reader's
 // language; the activity's own texts carry their language (`text_lang`) when it differs.
 
-import { el, formatDate, hiddenText, languageName } from "./dom.js";
+import { el, formatDate, hiddenText, languageName, safeUrl } from "./dom.js";
 import { t } from "./texts.js";
 
 function field(label, value, attrs = {}) {
@@ -11,9 +11,10 @@ function field(label, value, attrs = {}) {
 }
 
 function moreLink(a, lang) {
-  if (!a.url) return null;
+  const href = safeUrl(a.url);
+  if (!href) return null;
   return el("p", { class: "more" },
-    el("a", { href: a.url, target: "_blank", rel: "noopener noreferrer" },
+    el("a", { href, target: "_blank", rel: "noopener noreferrer" },
       t(lang, "link"), hiddenText(`: ${a.name} ${t(lang, "newTab")}`)));
 }
 

@@ -3,7 +3,7 @@
 // asks the widget to close the panel).
 
 import { Conversation } from "./conversation.js";
-import { $, $$, applyTexts, el } from "./dom.js";
+import { $, $$, applyTexts } from "./dom.js";
 import { pickLang, t } from "./texts.js";
 
 const params = new URLSearchParams(location.search);
@@ -17,13 +17,12 @@ function storedLang() {
 
 let lang = pickLang(params.get("lang"), storedLang(), document.documentElement.lang);
 
-/** Shows the page in `next`: every labelled text, the title, the privacy notes, html lang. */
+/** Shows the page in `next`: every labelled text, the title, html lang (privacy.js follows it). */
 function applyLang(next) {
   lang = next;
   document.documentElement.lang = lang;
   document.title = t(lang, "pageTitle");
   applyTexts(document, (key) => t(lang, key));
-  $("#privacy").replaceChildren(...t(lang, "privacy").map((line) => el("li", {}, line)));
   for (const button of $$(".langs button")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === lang));
   }

@@ -16,6 +16,16 @@ export function el(tag, attrs = {}, ...children) {
   return node;
 }
 
+/** `url` if it is an http(s) address, else null: catalogue data never becomes a javascript: link. */
+export function safeUrl(url) {
+  try {
+    const parsed = new URL(String(url));
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+  } catch {
+    return null;
+  }
+}
+
 export const $ = (selector, root = document) => root.querySelector(selector);
 export const $$ = (selector, root = document) => Array.from(root.querySelectorAll(selector));
 

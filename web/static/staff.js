@@ -5,7 +5,7 @@
 // as "Authorization: Bearer …" to /api/staff/…. Nothing about the client is stored: the
 // referral lives in this page's memory only.
 
-import { $, $$, applyTexts, el, formatDate, hiddenText } from "./dom.js";
+import { $, $$, applyTexts, el, formatDate, hiddenText, safeUrl } from "./dom.js";
 import { pickLang, t } from "./texts.js";
 
 const TOKEN_KEY = "mukaan-staff-token";
@@ -215,7 +215,7 @@ function contactLine(a) {
     a.organizer,
     c.phone ? [el("br"), `${T("phone")}: `, el("a", { href: `tel:${c.phone.replace(/\s/g, "")}` }, c.phone)] : null,
     c.email ? [el("br"), `${T("email")}: `, el("a", { href: `mailto:${c.email}` }, c.email)] : null,
-    c.url ? [el("br"), `${T("web")}: `, el("a", { href: c.url, target: "_blank", rel: "noopener noreferrer" }, c.url)] : null);
+    safeUrl(c.url) ? [el("br"), `${T("web")}: `, el("a", { href: safeUrl(c.url), target: "_blank", rel: "noopener noreferrer" }, c.url)] : null);
 }
 
 function labelsOf(kind, values) {
@@ -238,7 +238,7 @@ function resultDetails(a) {
       detailField(T("accessibility"), labelsOf("accessibility", a.accessibility || [])),
       detailField(T("why"), a.why),
       detailField(T("updated"), formatDate(a.updated, state.lang))),
-    a.url ? el("p", {}, el("a", { href: a.url, target: "_blank", rel: "noopener noreferrer" },
+    safeUrl(a.url) ? el("p", {}, el("a", { href: safeUrl(a.url), target: "_blank", rel: "noopener noreferrer" },
       a.url, hiddenText(` ${T("newTab")}`))) : null);
 }
 

@@ -16,9 +16,12 @@
   var script = document.currentScript;
   var origin = new URL(script.src, location.href).origin;
   var TEXTS = {
-    fi: { open: "Etsi toimintaa chatissa", close: "Sulje", frame: "Mukaan-chat: löydä yhdistysten toimintaa" },
-    sv: { open: "Sök verksamhet i chatten", close: "Stäng", frame: "Mukaan-chatt: hitta föreningsverksamhet" },
-    en: { open: "Find activities in chat", close: "Close", frame: "Mukaan chat: find activities run by associations" },
+    fi: { open: "Etsi toimintaa chatissa", close: "Sulje", frame: "Mukaan-chat: löydä yhdistysten toimintaa",
+          privacy: "Tietosuoja" },
+    sv: { open: "Sök verksamhet i chatten", close: "Stäng", frame: "Mukaan-chatt: hitta föreningsverksamhet",
+          privacy: "Dataskydd" },
+    en: { open: "Find activities in chat", close: "Close", frame: "Mukaan chat: find activities run by associations",
+          privacy: "Privacy" },
   };
 
   function pickLang() {
@@ -65,6 +68,9 @@
     panel.hidden = true;
     var bar = el("div", { class: "mukaan-widget-bar" });
     bar.appendChild(el("p", { id: "mukaan-widget-title", class: "mukaan-widget-title" }, "Mukaan"));
+    // The privacy notice (also inside the chat): what is processed, how long, whom to contact.
+    bar.appendChild(el("a", { class: "mukaan-widget-privacy", href: origin + "/privacy?lang=" + lang,
+                              target: "_blank", rel: "noopener" }, T.privacy));
     var closeButton = el("button", { type: "button", class: "mukaan-widget-close" }, T.close);
     bar.appendChild(closeButton);
     panel.appendChild(bar);

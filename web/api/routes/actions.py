@@ -8,7 +8,8 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from rasa_sdk.executor import ActionExecutor
-from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundException
+from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException,
+                                 Tracker)
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -21,14 +22,38 @@ executor.register_package("actions")
 async def webhook(request: Request) -> JSONResponse:
     try:
         action_call = await request.json()
-    except ValueError:
+    except (ValueError, RecursionError):          # not JSON, not UTF-8, or nested too deep
         return JSONResponse({"error": "Invalid body request"}, status_code=400)
+    problem = _malformed(action_call)
+    if problem:
+        return JSONResponse({"error": f"Invalid action call: {problem}"}, status_code=400)
     try:
         # Actions do CPU work (embedding a query): run them off the server's event loop.
         result = await asyncio.to_thread(asyncio.run, executor.run(action_call))
     except ActionExecutionRejection as e:
         return JSONResponse({"error": e.message, "action_name": e.action_name}, status_code=400)
     except ActionNotFoundException as e:
-        log.error("unknown action %s", e.action_name)
+        log.error("unknown action %r", e.action_name)
         return JSONResponse({"error": e.message, "action_name": e.action_name}, status_code=404)
+    except ActionMissingDomainException as e:   # Rasa then sends the call again with its domain
+        return JSONResponse({"error": e.message, "action_name": e.action_name}, status_code=449)
     return JSONResponse(result.model_dump() if result else None)
+
+
+def _malformed(action_call) -> str | None:
+    """What is wrong with a body that is not an action call (400, not a 500 from inside the SDK)."""
+    if not isinstance(action_call, dict):
+        return "the body must be a JSON object"
+    if not action_call.get("next_action"):
+        return None                                  # the SDK answers "nothing to run"
+    if not isinstance(action_call["next_action"], str):
+        return "next_action must be a string"
+    if not isinstance(action_call.get("tracker"), dict):
+        return "tracker must be an object"
+    if not isinstance(action_call.get("domain", {}), dict):
+        return "domain must be an object"
+    try:
+        Tracker.from_dict(action_call["tracker"])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        return f"tracker is not a Rasa tracker ({type(exc).__name__})"
+    return None

@@ -1,5 +1,6 @@
-"""The pages' own routes: /staff and /kiosk (the files in web/static), the kiosk's
-settings, and QR codes that open an activity's web page (kiosk cards, referral slips).
+"""The pages' own routes: /staff, /kiosk and /privacy (the files in web/static), the kiosk's
+settings, what the privacy notice says about retention and whom to contact, and QR codes
+that open an activity's web page (kiosk cards, referral slips).
 
 The QR route only encodes an activity's own address from the catalogue, never text from
 the request, so it cannot be used to make codes that point elsewhere.
@@ -28,6 +29,22 @@ async def staff_page() -> FileResponse:
 @router.get("/kiosk", include_in_schema=False)
 async def kiosk_page() -> FileResponse:
     return FileResponse(STATIC / "kiosk.html", media_type="text/html")
+
+
+@router.get("/privacy", include_in_schema=False)
+async def privacy_page() -> FileResponse:
+    return FileResponse(STATIC / "privacy.html", media_type="text/html")
+
+
+@router.get("/api/privacy", tags=["privacy"])
+async def privacy_facts() -> dict:
+    """What the privacy notice on every page fills in: how long conversations and the anonymous
+    unmet-needs counts are kept (0 months: no limit), who runs the service and whom to contact."""
+    settings = get_settings()
+    minutes = settings.conversation_retention_minutes
+    return {"conversation_retention_minutes": int(minutes) if float(minutes).is_integer() else minutes,
+            "needs_retention_months": settings.needs_retention_months,
+            "controller": settings.privacy_controller, "contact": settings.privacy_contact}
 
 
 @router.get("/api/kiosk/config", tags=["kiosk"])
