@@ -49,6 +49,8 @@ async def evaluate(model: Path, lang: str, show: bool = False) -> tuple[float, f
         if show and gold_intents[-1] != pred_intents[-1]:
             print(f"   {lang} {gold_intents[-1]} -> {pred_intents[-1]}: {example.get('text')}")
         gold, pred = entities_of(example.get("entities")), entities_of(parsed.get("entities"))
+        if show and gold != pred:
+            print(f"   {lang} entities missed {sorted(gold - pred)} extra {sorted(pred - gold)}: {example.get('text')}")
         tp += len(gold & pred)
         fp += len(pred - gold)
         fn += len(gold - pred)
@@ -77,7 +79,7 @@ def train_single(lang: str, out: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compare", action="store_true", help="also train and test one model per language")
-    parser.add_argument("--show-errors", action="store_true", help="list misclassified test examples")
+    parser.add_argument("--show-errors", action="store_true", help="list misclassified test examples and entity mismatches")
     parser.add_argument("--model", type=Path, help="evaluate this model (.tar.gz) instead of the latest "
                         "in models/rasa, e.g. an NLU-only candidate from `rasa train nlu --out ...`")
     args = parser.parse_args()
