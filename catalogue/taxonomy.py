@@ -95,30 +95,31 @@ TOPIC_STEMS = {
                       "psykisk", "anxiety", "anxious", "panic", "mental", "stress", "bipolar",
                       "kaksisuunt", "syomishairi", "ataxia"],
     "substance_use": ["paihde", "paihte", "alkoho", "viina", "juomi", "juopo", "huume", "kannab",
-                      "raittiu", "riippuvu", "peli", "pelaa", "rahapel", "missbruk", "alkohol",
-                      "drog", "spel", "beroende", "addict", "alcohol", "drinking", "drug", "gambl",
-                      "sober", "recovery", "aa-ryhm", "nykter"],
+                      "raittiu", "riippuvu", "rahapel", "peliongelm", "pelihait", "peliriip", "kasino", "missbruk",
+                      "alkohol", "drog", "spelproblem", "spelberoend", "penningspel", "beroende", "addict", "alcohol", "drinking", "drug", "gambl",
+                      "sober", "recovery", "aa-ryhm", "aa ", "aa-", "nykter"],
     "caregiving": ["omaishoi", "omainen", "omaiset", "omaista", "hoidan", "hoitaa puoliso",
                    "narstaende", "anhorig", "vardar", "caregiv", "carer", "caring for",
                    "look after my", "taking care of my"],
     "disability": ["vamma", "vammai", "kehitysvam", "nako", "kuulo", "pyoratuol", "liikuntaesty",
-                   "funktionsned", "funktionshind", "rullstol", "disab", "wheelchair", "blind",
+                   "funktionsned", "funktionshind", "utvecklingsstor", "intellektuell funk",
+                   "rullstol", "disab", "wheelchair", "blind",
                    "deaf", "kuuro", "sokea", "heikkonak"],
     "chronic_illness": ["sairau", "sairas", "sairast", "diabet", "reuma", "syopa", "syova", "sydan",
-                        "ms-tau", "parkinson", "astma", "kipu", "krooni", "sjukdom", "cancer",
+                        "ms-tau", "ms ", "parkinson", "astma", "kipu", "krooni", "sjukdom", "cancer",
                         "reumat", "hjart", "kronisk", "illness", "chronic", "heart", "rheuma",
                         "epilep", "diagnoos"],
-    "memory_disorders": ["muisti", "alzheimer", "dementi", "minnessjuk", "minne", "memory",
+    "memory_disorders": ["muisti", "alzheimer", "dementi", "demens", "minnessjuk", "minne", "memory",
                          "muistisair"],
     "grief": ["suru", "surev", "menet", "kuoli", "kuollu", "kuolema", "leski", "menehty", "sorg",
               "sorjande", "dog i", "avled", "ankling", "ankla", "grief", "griev", "bereave",
               "passed away", "died", "widow", "loss of", "lost my", "itsemurhan tehneen",
               "lapsen kuolem"],
-    "families": ["yksinhuolta", "isa-lapsi", "aiti-lapsi", "perhe", "perhei", "lapsiperhe", "vauva", "lapse", "lapsi", "lasten", "aiti",
-                 "isa ", "isat", "familj", "barn", "smabarn", "bebis", "family", "families",
+    "families": ["yksinhuolta", "isa-lapsi", "aiti-lapsi", "perhe", "perhei", "lapsiperhe", "vauva", "lapse", "lapsi", "lasten", "familj", "barn", "smabarn", "bebis", "family", "families",
                  "baby", "toddler", "children", "kids"],
     "parenting": ["yksinhuolta", "isa-lapsi", "aiti-lapsi", "isa-", "aiti-", "ensisynnyt", "vanhemm", "vanhempi", "aitiy", "isyy", "kasvatu", "uhmaik", "forald",
-                  "mammor", "pappor", "parent", "mother", "father", "mum", "mom", "dad"],
+                  "mammor", "pappor", "pappagrupp", "mammagrupp", "isaryhm", "aitiryhm", "isien", "aitien",
+                  "parent", "dads group", "mums group", "fathers", "mothers"],
     "youth": ["nuor", "teini", "opiskelij", "koululai", "lasten", "lapsi", "lapse", "ung ",
               "unga", "ungdom", "tonar", "barn", "youth", "young", "teen", "student", "kids",
               "child", "lapsia"],
@@ -129,14 +130,15 @@ TOPIC_STEMS = {
                    "kielikahvil", "uusi suomessa", "muutin suomeen", "ulkomaalai", "invandr",
                    "nyanland", "flykting", "nya finlandare", "sprakkafe", "sprakcafe",
                    "immigra", "refugee", "asylum", "moved to finland", "new in finland",
-                   "learn finnish", "language cafe", "moved here", "expat", "international",
+                   "learn finnish", "language cafe", "moved here", "expat", "international", "new to finland",
+                   "kielikaveri", "kieliystav", "sprakvan", "language buddy", "language friend",
                    "finska", "integrat"],
     "unemployment": ["tyottom", "tyoton", "tyottom", "tyonhak", "lomautet", "tyota", "tyopaik", "arbetslo",
                      "jobb", "unemploy", "job", "out of work", "laid off", "tyoelam"],
     "divorce": ["ero ", "eron", "erosta", "eross", "eronn", "erota", "avioero", "erotila",
-                "skilsmass", "skild", "skiljs", "separ", "divorc", "break-up", "breakup",
+                "skilsmass", "skild", "skiljs", "skiljer", "skilja", "separ", "divorc", "break-up", "breakup",
                 "uusperhe", "lahivanh"],
-    "violence": ["vakival", "pahoinpi", "lyo", "lyonyt", "kiusa", "ahdist", "uhkail", "vald",
+    "violence": ["vakival", "pahoinpi", "lyo", "lyonyt", "kiusa", "ahdistel", "uhkail", "vald",
                  "misshand", "mobb", "hotar", "hotad", "hotfull", "violence", "abuse", "bully", "bulli", "threat",
                  "lahisuhdevak"],
     "debt": ["velka", "velat", "velko", "raha-asi", "rahahuol", "ulosotto", "luottotiet",
@@ -162,15 +164,17 @@ TOPIC_STEMS = {
 }
 
 KIND_STEMS = {
-    "peer_support": ["vertais", "vertaistuk", "tukiryhm", "keskusteluryhm", "kamratstod",
+    "peer_support": ["vertais", "vertaistuk", "tukiryhm", "keskusteluryhm", "kamratstod", "aa ", "aa-",
                      "stodgrupp", "samtalsgrupp", "peer support", "support group", "peer group"],
     "volunteering": ["vapaaehtos", "vapaaehtoi", "vapaaehtoist", "auttaa muita", "auttamaan", "haluun autta",
                      "haluan autta", "frivillig", "volont", "hjalpa andra", "volunteer",
                      "help others", "helping others"],
     "befriending": ["ystavatoim", "ystavapalvel", "ystavaks", "vierailija", "vanverksamh",
                     "vantjanst", "besokar", "befriend", "visiting friend", "friend service"],
-    "club": ["kerho", "harrast", "harrastu", "piiri", "klubb", "hobby", "club", "hobbies"],
-    "meeting_place": ["kohtaamispaik", "asukastal", "olohuone", "kahvila", "avoin", "olohuon",
+    "club": ["kerho", "harrast", "harrastu", "piiri", "klubb", "hobby", "club", "hobbies", "tekemis",
+             "puuhaa", "vapaa-aja", "fritid", "things to do", "something to do", "activities"],
+    "meeting_place": ["kohtaamispaik", "asukastal", "olohuone", "kahvila", "olohuon", "nuorisotil",
+                      "nuorisotal", "ungdomsgard", "vardagsrum", "living room", "drop in",
                       "tapaamispaik", "motesplats", "traffpunkt", "kafe", "drop-in",
                       "meeting place", "cafe", "community centre", "community center"],
     "practical_help": ["apua kaup", "kauppa-asi", "kauppakass", "siivo", "lumity", "asiointi",
@@ -187,31 +191,51 @@ _WORD = re.compile(r"\w[\w'-]*")
 
 
 COMPOUND_STEM = 6  # stems at least this long also match inside a compound word
+# Kind words are the heads of compounds (seniorikerho, käsityöpiiri, ungdomsklubb), so kind
+# stems of five letters match inside words too.
+KIND_COMPOUND_STEM = 5
 
 
-def _match(stems_by_key: dict[str, list[str]], text: str, lang: str) -> list[str]:
+def _match(stems_by_key: dict[str, list[str]], text: str, lang: str,
+           compound: int = COMPOUND_STEM) -> list[str]:
     """Keys whose stems begin a word of ``text`` (or of its lemmas), in order of first match.
     Long stems also match inside Finnish and Swedish compounds: "tyottom" finds
-    pitkäaikaistyöttömien, "foraldr" finds småbarnsföräldrar."""
+    pitkäaikaistyöttömien, "foraldr" finds småbarnsföräldrar. Stems of several words are also
+    looked for in the text as written ("don't know anyone", which spaCy splits)."""
     doc = pipeline(lang)(text)
-    words = " " + " ".join(fold(t.text) for t in doc) + " "
-    lem = " " + " ".join(fold(t.lemma_) for t in doc) + " "
+    haystacks = [" " + " ".join(fold(t.text) for t in doc) + " ",
+                 " " + " ".join(fold(t.lemma_) for t in doc) + " ",
+                 " " + " ".join(_WORD.findall(fold(text))) + " "]
     found: dict[str, int] = {}
     for key, stems in stems_by_key.items():
         for stem in stems:
-            needle = stem if len(stem) >= COMPOUND_STEM and " " not in stem else " " + stem
-            pos = min((p for p in (words.find(needle), lem.find(needle)) if p >= 0), default=-1)
+            needle = stem if len(stem) >= compound and " " not in stem else " " + stem
+            pos = min((p for p in (h.find(needle) for h in haystacks) if p >= 0), default=-1)
             if pos >= 0:
                 found[key] = min(found.get(key, pos), pos)
     return sorted(found, key=found.get)
 
 
+# A close relative named together with an illness means the resident is a family carer:
+# "mun äiti on muistisairas", "min man har MS", "my wife has dementia".
+RELATIVE_STEMS = {"relative": ["aiti", "isa ", "isan", "isalla", "mummo", "vaari", "puoliso", "mieheni",
+                               "miehen", "vaimo", "appi", "anoppi", "mamma", "pappa", "min man", "min fru",
+                               "maken", "min make", "mormor", "farmor", "morfar", "farfar", "mother", "mom",
+                               "mum", "dad", "father", "husband", "wife", "partner", "grandma", "grandpa",
+                               "my parent"]}
+ILLNESS_TOPICS = ("memory_disorders", "chronic_illness", "disability")
+
+
 def detect_topics(text: str, lang: str = "fi") -> list[str]:
-    return _match(TOPIC_STEMS, text, lang)
+    topics = _match(TOPIC_STEMS, text, lang)
+    if ("caregiving" not in topics and any(t in topics for t in ILLNESS_TOPICS)
+            and _match(RELATIVE_STEMS, text, lang)):
+        topics.append("caregiving")
+    return topics
 
 
 def detect_kinds(text: str, lang: str = "fi") -> list[str]:
-    return _match(KIND_STEMS, text, lang)
+    return _match(KIND_STEMS, text, lang, KIND_COMPOUND_STEM)
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -55,15 +55,22 @@ class Settings(BaseSettings):
     privacy_controller: str = "Mukaan demo service (the city that runs it)"
     privacy_contact: str = "tietosuoja@example.org"
 
+    # Torch threads for encoding search queries (web app, CLI search); 0 = torch's default.
+    # Building the index uses all cores.
+    embedding_threads: int = 1
+
     # Search: how many results a chat recommendation shows, and the hybrid weights, tuned
     # on tests/eval/search_cases.yaml by scripts/tune_search.py (shared cases held out).
     results_per_turn: int = 3
-    dense_weight: float = 0.6
-    lexical_weight: float = 0.1
-    topic_weight: float = 0.6
-    kind_weight: float = 0.4
+    dense_weight: float = 0.4
+    lexical_weight: float = 0.05
+    topic_weight: float = 0.8
+    kind_weight: float = 0.6
     # Score taken off activities outside the resident's municipality (online or nearby).
-    away_penalty: float = 0.05
+    away_penalty: float = 0.15
+    # Score taken off volunteering (giving help, not getting it) and one-off events when the
+    # query does not ask for them (catalogue/search.py, UNASKED_KINDS).
+    unasked_kind_penalty: float = 0.2
     # Vectors from which dense search uses an approximate HNSW index (usearch) instead of an
     # exact scan; 0 = always exact. The bundled catalogue has about 1,100 vectors.
     ann_min_vectors: int = 150_000

@@ -42,3 +42,33 @@ def test_topics_and_kinds_from_residents_words():
     assert "loneliness" in detect_topics("mä oon tosi yksin kotona päivät", "fi")
     assert detect_kinds("haluaisin vertaistukea", "fi") == ["peer_support"]
     assert detect_kinds("jag vill bli frivillig", "sv") == ["volunteering"]
+
+
+@pytest.mark.parametrize("text,lang,topic,present", [
+    # A close relative with an illness: the resident is a family carer.
+    ("mun äiti on muistisairas ja mä en tiiä miten jaksan", "fi", "caregiving", True),
+    ("min mamma har demens, var kan jag få stöd", "sv", "caregiving", True),
+    ("my wife has Parkinson's", "en", "caregiving", True),
+    # "Mother" or "dad" names who the query is about, not parenting.
+    ("my dad lives alone and could use some company", "en", "parenting", False),
+    # Anxiety is not harassment; computer games are not gambling.
+    ("ahdistus ja paniikkihäiriö", "fi", "violence", False),
+    ("16v poika vaan pelaa koneella", "fi", "substance_use", False),
+    ("rahapelit vie kaikki rahat", "fi", "substance_use", True),
+    ("AA meetings", "en", "substance_use", True),
+    # Phrases that spaCy splits into several tokens are found as written.
+    ("I just moved here and don't know anyone", "en", "loneliness", True),
+])
+def test_topic_understanding(text, lang, topic, present):
+    assert (topic in detect_topics(text, lang)) is present
+
+
+@pytest.mark.parametrize("text,lang,kind", [
+    ("seniorikerho", "fi", "club"),              # kind words head compounds
+    ("ikäihmisten päiväkerho", "fi", "club"),
+    ("lapsiperheille tekemistä", "fi", "club"),
+    ("ungdomsgård på svenska", "sv", "meeting_place"),
+    ("things to do for teenagers", "en", "club"),
+])
+def test_kind_understanding(text, lang, kind):
+    assert kind in detect_kinds(text, lang)
