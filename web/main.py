@@ -92,9 +92,13 @@ def _load_model():
         return embedder
     except FileNotFoundError as exc:          # no folder, or no model in it
         raise ModelProblem(str(exc).split(": run")[0], "run `make model`") from exc
-    except Exception as exc:                  # a damaged model: converting again mends it
-        raise ModelProblem(f"cannot be loaded from {folder} ({type(exc).__name__}: {exc})",
-                           f"remove {folder} and run `make model`") from exc
+    except Exception as exc:
+        # Unreadable weights or configuration: converting again mends it. Anything else (out of
+        # memory, shutting down) is not the folder's fault.
+        damaged = isinstance(exc, (OSError, ValueError)) or type(exc).__module__.startswith("safetensors")
+        fix = (f"remove {folder} and run `make model`" if damaged else
+               f"restart the web app; if that does not help, remove {folder} and run `make model`")
+        raise ModelProblem(f"cannot be loaded from {folder} ({type(exc).__name__}: {exc})", fix) from exc
 
 
 def _load_catalogue(app: FastAPI) -> None:
