@@ -35,7 +35,8 @@ def rasa_env() -> dict[str, str]:
     env = dict(os.environ)
     env.update(RASA_TELEMETRY_ENABLED="false", MPLCONFIGDIR=str(ROOT / "var" / "matplotlib"),
                TF_CPP_MIN_LOG_LEVEL="2", SANIC_HOST="127.0.0.1", PYTHONWARNINGS="ignore",
-               PYTHONPATH=str(ROOT / "bot"))  # bot/mukaan_redis.py, for endpoints.redis.yml
+               PYTHONUNBUFFERED="1",            # log lines reach var/log/rasa.log at once
+               PYTHONPATH=str(ROOT / "bot"))    # bot/mukaan_redis.py and bot/mukaan_logging.py
     return env
 
 
@@ -146,7 +147,8 @@ class Stack:
         env = rasa_env() | redis | self.env | {"MUKAAN_ACTION_URL": self.action_url or f"{self.web_url}/webhook"}
         self._spawn(name, [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1",
                            "-p", str(self.rasa_port), "--model", str(model),
-                           "--endpoints", endpoints, "--credentials", "bot/credentials.yml"], env)
+                           "--endpoints", endpoints, "--credentials", "bot/credentials.yml",
+                           "--logging-config-file", "bot/logging.yml"], env)
 
     def start_web(self, name: str = "web") -> None:
         """Start the web app (which also serves the custom actions) without waiting."""

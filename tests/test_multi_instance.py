@@ -4,6 +4,7 @@ conversation whose turns alternate between A and B must keep its state, and what
 must expire."""
 import asyncio
 import subprocess
+import time
 
 import httpx
 import pytest
@@ -141,6 +142,22 @@ def test_concurrent_turns_of_one_conversation_on_both_instances(cluster):
         events = httpx.get(f"{cluster.rasa_urls[1]}/conversations/{session}/tracker", timeout=30).json()["events"]
         user_texts = [e.get("text") for e in events if e["event"] == "user"]
         assert sorted(user_texts) == sorted(["/greet", *texts])
+
+
+def test_rasa_log_keeps_no_message_text_when_a_turn_is_cancelled(cluster):
+    """Rasa's REST channel logs the message when the caller gives up waiting (the web app's
+    deadline); bot/logging.yml drops the text and keeps the event."""
+    log = cluster.log_dir / f"rasa-{cluster.rasa_ports[0]}.log"
+    for attempt in range(5):
+        with pytest.raises(httpx.TimeoutException):
+            httpx.post(f"{cluster.rasa_urls[0]}/webhooks/rest/webhook", timeout=0.02,
+                       json={"sender": f"cancelled-{attempt}", "message": "asun Espoossa, etsin vertaistukea Qwzx"})
+        time.sleep(3)
+        if "rest.message.received.timeout" in log.read_text(errors="replace"):
+            break
+    text = log.read_text(errors="replace")
+    assert "rest.message.received.timeout" in text
+    assert "Qwzx" not in text and "Espoossa" not in text
 
 
 # Four processes increment a Redis counter by read, pause, write, each inside the lock of one
