@@ -1,7 +1,9 @@
 """Several instances behind one address: one redis-server, two Rasa instances sharing it
 (bot/endpoints.redis.yml) and two web instances (web A → Rasa 1, web B → Rasa 2). One
-conversation whose turns alternate between A and B must keep its state, and what Redis holds
-must expire."""
+conversation whose turns alternate between A and B must keep its state; what Redis holds must
+expire, and "start over" must delete it; turns of one conversation that arrive at both
+instances at once must all be kept (bot/mukaan_redis.py); Rasa's log must not hold what a
+resident wrote (bot/logging.yml)."""
 import asyncio
 import subprocess
 import time
