@@ -10,15 +10,21 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("[email]", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     # henkilötunnus: DDMMYY, century sign (+ - A B C D E F X Y W V U), 3 digits, check character
     ("[hetu]", re.compile(r"\b\d{6}[-+A-FU-Ya-fu-y]\d{3}[0-9A-Ya-y]\b")),
-    ("[iban]", re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b")),
+    # IBAN, as people type it: any case, spaces or dashes, "FI 21 …"; mostly digits (see _iban)
+    ("[iban]", re.compile(r"\b[A-Z]{2}\s?\d{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)),
     # phone numbers: +358 or 0 prefix, 7-12 digits with spaces or dashes
     ("[phone]", re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s-]?|0)\d{1,3}(?:[\s-]?\d){5,10}\b")),
 ]
 
 
+def _iban(match: re.Match[str]) -> str:
+    """An account number has at least ten digits; "by 31 December 2026" has not."""
+    return "[iban]" if sum(ch.isdigit() for ch in match.group(0)) >= 10 else match.group(0)
+
+
 def scrub(text: str) -> str:
     for placeholder, pattern in PATTERNS:
-        text = pattern.sub(placeholder, text)
+        text = pattern.sub(_iban if placeholder == "[iban]" else placeholder, text)
     return text
 
 

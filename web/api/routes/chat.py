@@ -78,6 +78,8 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         if text == "/start_over":      # the conversation ends here: erase it in Rasa
             if await rasa.forget(session):
                 sessions.drop(session)
+        else:                          # idle time counts from Rasa's last change
+            sessions.touch(session)
     messages, switched = to_messages(rasa_messages)
     if not messages:
         # Rasa answered with nothing: its custom actions (our /webhook) failed or were
