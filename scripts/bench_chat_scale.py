@@ -23,6 +23,7 @@ import itertools
 import os
 import statistics
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ import psutil
 import yaml
 
 from mukaan.cluster import Cluster, RedisServer
+from mukaan.stack import trained_model
 from mukaan.settings import ROOT
 from mukaan.texts import TEXTS
 
@@ -46,7 +48,7 @@ class Tally:
     measuring: bool = False
     latencies: list[float] = field(default_factory=list)
     degraded: int = 0
-    errors: int = 0
+    errors: Counter = field(default_factory=Counter)   # kind of failure → count
 
 
 def conversations(cases: list[dict], offset: int):
@@ -73,9 +75,10 @@ async def client_loop(http: httpx.AsyncClient, urls, tally: Tally, cases: list[d
                 r = await http.post(f"{next(urls)}/api/chat", json={"session": session, "message": text, "lang": lang})
                 r.raise_for_status()
                 body = r.json()
-            except (httpx.HTTPError, ValueError):
+            except (httpx.HTTPError, ValueError) as exc:
                 if tally.measuring:
-                    tally.errors += 1
+                    status = getattr(getattr(exc, "response", None), "status_code", None)
+                    tally.errors[f"HTTP {status}" if status else type(exc).__name__] += 1
                 break
             elapsed = time.monotonic() - t0
             session = body["session"]
@@ -126,7 +129,8 @@ async def measure(cluster: Cluster, clients: int, duration: float, warmup: float
     turns = len(lat)
     return {"turns": turns, "rate": turns / window, "p50": statistics.median(lat) if lat else float("nan"),
             "p95": lat[min(len(lat) - 1, int(0.95 * len(lat)))] if lat else float("nan"),
-            "degraded": tally.degraded, "errors": tally.errors, "machine_cpu": machine,
+            "degraded": tally.degraded, "errors": sum(tally.errors.values()), "error_kinds": dict(tally.errors),
+            "machine_cpu": machine,
             "own_cpu": 100 * sum(cpu1[k] - cpu0[k] for k in cpu0) / window / (os.cpu_count() or 1),
             "cpu_per_turn": {k: (cpu1[k] - cpu0[k]) / max(turns, 1) for k in cpu0}}
 
@@ -163,6 +167,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=15.0, help="unmeasured seconds first")
     parser.add_argument("--model", type=Path, default=None, help="trained Rasa model (default: the current one)")
     args = parser.parse_args()
+    args.model = (args.model or trained_model()).resolve()   # one model for both runs
+    if not args.model.exists():
+        raise SystemExit(f"No trained Rasa model at {args.model}: run `make train`")
 
     redis_server = RedisServer(port=REDIS_PORT, log_dir=LOG_DIR)
     redis_server.start()
@@ -172,7 +179,7 @@ def main() -> None:
             results[n] = run_configuration(n, redis_server.url, args)
             r = results[n]
             print(f"  {n} Rasa: {r['rate']:.2f} turns/s ({r['turns']} turns), p50 {r['p50'] * 1000:.0f} ms, "
-                  f"p95 {r['p95'] * 1000:.0f} ms, degraded {r['degraded']}, errors {r['errors']}, "
+                  f"p95 {r['p95'] * 1000:.0f} ms, degraded {r['degraded']}, errors {r['errors']} {r['error_kinds'] or ''}, "
                   f"machine CPU {r['machine_cpu']:.0f} % (Mukaan's processes {r['own_cpu']:.0f} %), CPU s per turn: Rasa {r['cpu_per_turn']['rasa']:.2f}, "
                   f"web {r['cpu_per_turn']['web']:.2f}", flush=True)
         conversations, per_conversation, longest = redis_memory(redis_server)
