@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench loadtest clean help
+.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench loadtest audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
@@ -88,6 +88,11 @@ bench: index
 # latency, throughput, errors and memory per phase. `$(PY) -m scripts.loadtest --quick` for a smoke check.
 loadtest: index train
 	$(PY) -m scripts.loadtest
+
+# Known vulnerabilities in the pinned dependencies of both environments (pip-audit against OSV,
+# else PyPI); exit 1 when some are found, 2 when no vulnerability service could be reached.
+audit: setup
+	scripts/audit.sh
 
 clean:
 	rm -rf var models/rasa
