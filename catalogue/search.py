@@ -309,6 +309,19 @@ def explain(activity: Activity, query_topics: list[str], lang: str) -> str:
     return tail
 
 
+def get_store():
+    """The catalogue store the settings choose: PostgreSQL when database_url is set (see
+    catalogue/postgres.py), else the SQLite file."""
+    settings = get_settings()
+    if settings.database_url:
+        from mukaan_catalogue.postgres import PgStore
+        return PgStore(settings.database_url)
+    return Store(settings.database)
+
+
 @lru_cache(maxsize=1)
 def get_searcher() -> Searcher:
-    return Searcher(Store(get_settings().database))
+    if get_settings().database_url:
+        from mukaan_catalogue.postgres import PgSearcher
+        return PgSearcher(get_store())
+    return Searcher(get_store())

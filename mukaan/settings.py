@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +18,10 @@ class Settings(BaseSettings):
     embedding_model: str = str(ROOT / "models" / "multilingual-e5-small")
     # SQLite file holding the catalogue and its vectors.
     database: Path = ROOT / "var" / "catalogue.sqlite3"
+    # PostgreSQL with pgvector instead (postgresql://user:password@host:port/dbname): the
+    # catalogue shared by several web instances and writers (catalogue/postgres.py). Unset =
+    # the SQLite file above. Also read from plain DATABASE_URL.
+    database_url: str | None = Field(None, validation_alias=AliasChoices("mukaan_database_url", "database_url"))
     # Folder of human-editable catalogue files loaded by `build-index`.
     catalogue_dir: Path = ROOT / "catalogue" / "data" / "activities"
 

