@@ -21,12 +21,13 @@ every resident always has a request in flight, the hardest reading of "N concurr
 
 A resident's visit, drawn at random from this mix:
   chat page  (55 %)  /greet, then a case from tests/eval/chat_cases.yaml or
-                     ../shared/eval/chat.yaml: `say`, the `then` lines, and when they run out
-                     a button payload (/dont_care) or "doesn't matter"; after the activities
-                     sometimes "Show more" (/ask_more) or "Start over" (/start_over)
+                     ../shared/eval/chat.yaml: `say` (varied a little, see in_own_words), the
+                     `then` lines, and when they run out a button payload (/dont_care) or
+                     "doesn't matter"; after the activities sometimes "Show more" (/ask_more)
+                     or "Start over" (/start_over)
   kiosk      (20 %)  the same conversation, ended by the kiosk's wipe (/start_over)
   safety     (5 %)   /greet, then a crisis or a calm-but-alarming message from the crisis cases
-  search     (20 %)  GET /api/activities/search with a case's words, municipality and language,
+  search     (20 %)  GET /api/activities/search with a case's (varied) words, municipality and language,
                      then a refinement (kind filter or nearby municipalities)
 
 Printed per phase: turn latency p50/p95/p99 overall and per request kind (a profile: crisis
@@ -68,6 +69,8 @@ TARGET_SINGLE_P95 = 0.25
 TARGET_GROWTH = 10.0
 MIX = {"chat": 55, "kiosk": 20, "safety": 5, "search": 20}
 # The web app's own notices when it answered without Rasa or without its search.
+THANKS = {"fi": ["Kiitos.", "Kiitos!", "Kiitos etukäteen!"], "sv": ["Tack.", "Tack!", "Tack på förhand!"],
+          "en": ["Thanks.", "Thank you!", "Thanks in advance!"]}
 DEGRADED = {text for key in ("bot_unavailable", "bot_unavailable_no_results", "search_failed")
             for text in TEXTS[key].values()}
 
@@ -93,6 +96,18 @@ class Material:
         if not cases:
             raise SystemExit("no conversation cases found (tests/eval/chat_cases.yaml)")
         return cls(cases, crisis, calm)
+
+
+def in_own_words(text: str, lang: str, rng: random.Random) -> str:
+    """The same need as a resident might type it: case, end punctuation, a thank-you. Real
+    messages are all different; without this the web app's cache of query vectors
+    (catalogue/embedding.py) would answer nearly every search and hide the encoder's cost."""
+    body, end = text.rstrip(".!?"), rng.choice(["", ".", "!", "?"])
+    if rng.random() < 0.3:
+        body = body[:1].lower() + body[1:]
+    if rng.random() < 0.7:
+        return f"{body}{end or '.'} {rng.choice(THANKS[lang])}"
+    return body + end
 
 
 # ------------------------------------------------------------------------------------------
@@ -276,7 +291,7 @@ class Resident:
         if body is None:
             return
         session = body["session"]
-        queue = [case["say"], *case.get("then", [])]
+        queue = [in_own_words(case["say"], lang, self.rng), *case.get("then", [])]
         cards = False
         for _ in range(5):
             if queue:
@@ -306,7 +321,7 @@ class Resident:
             await self.chat(case["say"], case["lang"], body["session"])
 
     async def search_visit(self, case: dict) -> None:
-        params = {"q": case["say"], "municipality": case["municipality"], "lang": case["lang"], "limit": 5}
+        params = {"q": in_own_words(case["say"], case["lang"], self.rng), "municipality": case["municipality"], "lang": case["lang"], "limit": 5}
         if not await self.search(params):
             return
         if case.get("kinds"):
