@@ -134,6 +134,12 @@ class Phase:
             return True
         return self.duration is not None and time.monotonic() - self.started >= self.duration
 
+    def remaining(self) -> float:
+        """Seconds left in a timed phase (a pause never outlasts the phase)."""
+        if self.duration is None:
+            return math.inf
+        return max(0.0, self.started + self.duration - time.monotonic())
+
     def add(self, kind: str, seconds: float, error: str | None, detail: str = "") -> None:
         self.turns += 1
         if self.duration is None or time.monotonic() - self.started <= self.duration:
@@ -229,7 +235,7 @@ class Resident:
 
     async def pause(self) -> None:
         if self.think > 0:
-            await asyncio.sleep(self.rng.expovariate(1 / self.think))
+            await asyncio.sleep(min(self.rng.expovariate(1 / self.think), self.phase.remaining()))
 
     async def chat(self, message: str, lang: str, session: str | None) -> dict | None:
         """One chat turn; returns the reply, or None when the turn failed or the phase is over."""
