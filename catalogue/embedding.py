@@ -119,6 +119,12 @@ class Embedder:
         return self._encode(texts, "passage", batch_size, progress)
 
 
-@lru_cache(maxsize=2)
 def get_embedder(name_or_path: str | None = None) -> Embedder:
-    return Embedder(name_or_path or get_settings().embedding_model)
+    """The embedder for ``name_or_path`` (default: the setting), loaded once: asking by name and
+    by default gives the same object, not a second copy of the model."""
+    return _embedder(name_or_path or get_settings().embedding_model)
+
+
+@lru_cache(maxsize=2)
+def _embedder(name_or_path: str) -> Embedder:
+    return Embedder(name_or_path)

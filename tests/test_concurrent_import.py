@@ -129,13 +129,16 @@ def test_searches_see_the_old_or_the_new_catalogue_never_a_mix(store, data_copy,
 
         before_store, before_folder = (store.generation(), versions["C"]), folder_state(data_copy)
         t0 = time.monotonic()
-        with pytest.raises(CatalogueError) as failed:
-            import_file(IMPORT / "broken.csv", data_dir=data_copy, store=store, embedder=embedder)
+        failures = []
+        while len(failures) < 3 or time.monotonic() - t0 < 0.5:    # it fails fast: try it for a while
+            with pytest.raises(CatalogueError) as failed:
+                import_file(IMPORT / "broken.csv", data_dir=data_copy, store=store, embedder=embedder)
+            failures.append([p.line for p in failed.value.problems])
         phases["broken import"] = (t0, time.monotonic())
         time.sleep(0.3)
 
     # The broken file: every problem with its line; nothing changed.
-    assert [p.line for p in failed.value.problems] == [4, 6]
+    assert all(lines == [4, 6] for lines in failures)
     assert all(p.file.endswith("broken.csv") for p in failed.value.problems)
     assert (store.generation(), catalogue_version(store)) == before_store
     assert folder_state(data_copy) == before_folder
