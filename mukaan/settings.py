@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     max_message_chars: int = 2000
     # Requests larger than this are refused with 413 (chat messages are far smaller).
     max_request_bytes: int = 64_000
+    # Rasa's calls to the custom actions (POST /webhook) carry the whole conversation and the
+    # domain (≈ 60 kB after ten turns), so they may be larger.
+    max_action_call_bytes: int = 4_000_000
     # Chat and search requests per client and minute (0 = no limit).
     rate_limit_per_minute: int = 120
     # Sites allowed to call the API from the browser (CORS) and to frame the pages.

@@ -1,10 +1,12 @@
 """The HTTP API in-process (FastAPI TestClient) with the real catalogue index.
 No Rasa server runs here: chat falls back to a direct search, as it must when Rasa is down."""
+import json
 import time
 
 import pytest
 from fastapi.testclient import TestClient
 
+from mukaan.settings import get_settings
 from web.main import create_app
 from web.rasa_client import RasaClient
 
@@ -125,3 +127,25 @@ def test_unmet_need_is_counted_without_text(client):
     rows = get_needs_log().rows()
     assert sum(r["count"] for r in rows) == before + 1
     assert all(set(r) == {"month", "kind", "topic", "municipality", "lang", "count"} for r in rows)
+
+
+def test_long_conversation_action_calls_are_not_refused(client):
+    """Rasa's action calls carry the whole conversation: after some turns they are far larger
+    than any chat request, and must still be served (their own limit), while a chat request
+    of the same size gets 413."""
+    events = [{"event": "user", "text": "Asun Espoossa ja etsin vertaistukea omaishoitajille " * 8,
+               "parse_data": {"intent": {"name": "describe_situation", "confidence": 0.9}, "entities": []}}
+              for _ in range(400)]
+    call = {"next_action": "action_start_over", "sender_id": "long",
+            "tracker": {"sender_id": "long", "slots": {"language": "sv"}, "events": events,
+                        "latest_message": events[-1], "active_loop": {}, "paused": False,
+                        "latest_event_time": 0, "followup_action": None, "latest_input_channel": "rest"},
+            "domain": {"version": "3.1"}}
+    body = json.dumps(call)
+    assert len(body) > 3 * get_settings().max_request_bytes
+    r = client.post("/webhook", content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 200, r.text
+    assert r.json()["responses"][0]["text"]          # the start-over reply, in Swedish
+    big_chat = client.post("/api/chat", content=json.dumps({"message": "x" * len(body), "lang": "fi"}),
+                           headers={"Content-Type": "application/json"})
+    assert big_chat.status_code == 413

@@ -5,7 +5,8 @@ sites that embed the widget.
 The size limit works twice: a declared Content-Length over the limit is answered at once with
 the limit in the message; a body without one (sent in chunks) is counted as it arrives by
 Starlette's RequestBodyLimitMiddleware and cut off at the limit. Both answers are 413 and carry
-the security headers."""
+the security headers. Rasa's calls to the custom actions (/webhook) carry the whole
+conversation and the domain, so they have their own, larger limit."""
 from __future__ import annotations
 
 import time
@@ -19,6 +20,23 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from mukaan.settings import Settings
 
 RATE_LIMITED = ("/api/chat", "/api/activities/search")
+ACTION_CALLS = "/webhook"
+
+
+class BodyLimit:
+    """Starlette's RequestBodyLimitMiddleware with a larger limit for the action calls."""
+
+    def __init__(self, app, max_body_size: int, max_action_call_size: int):
+        self.default = RequestBodyLimitMiddleware(app, max_body_size=max_body_size)
+        self.actions = RequestBodyLimitMiddleware(app, max_body_size=max_action_call_size)
+
+    async def __call__(self, scope, receive, send):
+        limited = self.actions if scope.get("path") == ACTION_CALLS else self.default
+        await limited(scope, receive, send)
+
+
+def body_limit(settings: Settings, path: str) -> int:
+    return settings.max_action_call_bytes if path == ACTION_CALLS else settings.max_request_bytes
 
 
 def install(app: FastAPI, settings: Settings) -> None:
@@ -27,14 +45,15 @@ def install(app: FastAPI, settings: Settings) -> None:
            f"connect-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'self'")
     hits: dict[str, deque[float]] = {}
     # Added first, so it sits inside `harden` (middleware added later wraps what came before).
-    app.add_middleware(RequestBodyLimitMiddleware, max_body_size=settings.max_request_bytes)
+    app.add_middleware(BodyLimit, max_body_size=settings.max_request_bytes,
+                       max_action_call_size=settings.max_action_call_bytes)
 
     def refused(request: Request) -> JSONResponse | None:
         """413 for a declared oversize body, 429 for a client over the rate limit."""
         length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > settings.max_request_bytes:
-            return JSONResponse({"detail": f"Request too large (limit {settings.max_request_bytes} bytes)"},
-                                status_code=413)
+        limit = body_limit(settings, request.url.path)
+        if length and length.isdigit() and int(length) > limit:
+            return JSONResponse({"detail": f"Request too large (limit {limit} bytes)"}, status_code=413)
         if request.url.path in RATE_LIMITED and settings.rate_limit_per_minute > 0:
             client = request.client.host if request.client else "?"
             now = time.monotonic()
