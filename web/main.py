@@ -105,14 +105,16 @@ def _load_catalogue(app: FastAPI) -> None:
     """Load the index and the embedding model once, so the first resident does not wait."""
     settings = app.state.settings
     try:
-        status = _prepare_index(Path(settings.database))
+        # On PostgreSQL the database server keeps the catalogue safe (backups:
+        # docs/operations.md); the SQLite file is checked and its last good copy kept here.
+        status = {"state": "ok"} if settings.database_url else _prepare_index(Path(settings.database))
         embedder = _load_model()
         searcher = get_searcher()
-        snapshot = searcher.snapshot()
-        if snapshot.matrix.shape[1] != embedder.dim:
+        count = len(searcher)
+        if not settings.database_url and searcher.snapshot().matrix.shape[1] != embedder.dim:
             raise IndexProblem(settings.database, "it was built with another embedding model")
         language.warm_up()
-        status.update(activities=len(snapshot.activities), model=embedder.name)
+        status.update(activities=count, model=embedder.name)
     except (IndexProblem, ModelProblem) as exc:
         status = {"state": "error", "component": "index" if isinstance(exc, IndexProblem) else "model",
                   "problem": exc.problem, "fix": exc.fix}
