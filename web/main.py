@@ -155,8 +155,12 @@ async def lifespan(app: FastAPI):
     app.state.catalogue_status = {"state": "loading"}
     app.state.rasa = RasaClient()
     app.state.sessions = Sessions(app.state.settings.conversation_retention_minutes * 60)
-    tasks = [asyncio.create_task(_watch_catalogue(app)),
-             asyncio.create_task(app.state.sessions.sweep_forever(lambda: app.state.rasa))]
+    tasks = [asyncio.create_task(_watch_catalogue(app))]
+    # With Redis (several instances) the tracker store's expiry erases idle conversations
+    # everywhere; this instance's sweep would see only its own turns and could erase a
+    # conversation that goes on through another instance.
+    if not app.state.settings.redis_url:
+        tasks.append(asyncio.create_task(app.state.sessions.sweep_forever(lambda: app.state.rasa)))
     yield
     for task in tasks:
         task.cancel()
