@@ -327,7 +327,8 @@ class Resident:
             await self.chat(case["say"], case["lang"], body["session"])
 
     async def search_visit(self, case: dict) -> None:
-        params = {"q": in_own_words(case["say"], case["lang"], self.rng), "municipality": case["municipality"], "lang": case["lang"], "limit": 5}
+        params = {"q": in_own_words(case["say"], case["lang"], self.rng), "municipality": case["municipality"],
+                  "lang": case["lang"], "limit": 5}
         if not await self.search(params):
             return
         if case.get("kinds"):
