@@ -6,7 +6,7 @@ GET /api/activities/search on loopback, and the figures are printed per phase.
   .venv/bin/python -m scripts.loadtest --url http://127.0.0.1:8780 --rasa-port 5080
                                                   # a running stack (start it with
                                                   # MUKAAN_RATE_LIMIT_PER_MINUTE=0)
-  .venv/bin/python -m scripts.loadtest --think 5  # residents pause 5 s on average between turns
+  .venv/bin/python -m scripts.loadtest --think 0  # no pauses between turns: a stress test
   .venv/bin/python -m scripts.loadtest --model models/rasa/mukaan-<hash>.tar.gz
                                                   # another trained Rasa model
 
@@ -16,8 +16,10 @@ logs to var/log/loadtest/.
 Phases: a short unmeasured warm-up; "single user" (1 resident, --single-turns turns);
 "peak" (--users residents for --duration s); "soak" (--soak-users for --soak-duration s).
 Each resident is one coroutine that runs one request at a time (the load is bounded by
-the number of residents) and pauses --think seconds on average between turns (default 0:
-every resident always has a request in flight, the hardest reading of "N concurrent").
+the number of residents) and pauses --think seconds on average between turns (default 5: a
+resident reads the reply and types the next message — real pauses are longer, 10–30 s, so
+this is a heavier load than real use; --think 0 keeps a request always in flight, a stress
+test where every resident is a script).
 
 A resident's visit, drawn at random from this mix:
   chat page  (55 %)  /greet, then a case from tests/eval/chat_cases.yaml or
@@ -492,7 +494,7 @@ def main() -> int:
     parser.add_argument("--soak-users", type=int, default=20)
     parser.add_argument("--soak-duration", type=float, help="seconds of the soak (300; --quick 10)")
     parser.add_argument("--single-turns", type=int, help="turns of the single-user phase (60; --quick 20)")
-    parser.add_argument("--think", type=float, default=0.0, help="mean pause between a resident's turns, s")
+    parser.add_argument("--think", type=float, default=5.0, help="mean pause between a resident's turns, s")
     parser.add_argument("--quick", action="store_true", help="short phases for a smoke check")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--url", help="a running web app (default: start Rasa and the web app)")
