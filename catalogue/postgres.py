@@ -27,7 +27,6 @@ new catalogue, never a mix, and content hashes mean only changed activities are 
 from __future__ import annotations
 
 import math
-import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -52,7 +51,8 @@ DIM = 384                       # multilingual-e5-small; an existing table keeps
 CANDIDATES = 200                # nearest vectors and best lexical matches taken per search
 EF_SEARCH = CANDIDATES          # HNSW candidate list; iterative scans go on until LIMIT is met
 LEXICAL_BUDGET = 5_000          # activities the lemmas picking lexical candidates may match
-EXACT_UP_TO = ANN_CANDIDATES    # catalogues this small: every filtered activity is a candidate
+EXACT_UP_TO = ANN_CANDIDATES    # at most this many pass the filters: all are candidates
+EXACT_DENSE_BELOW = 10_000      # fewer pass the filters: exact nearest vectors, not HNSW
 POOL_SIZE = 8
 _LOCK = 0x6D756B61616E          # advisory lock serialising writers ("mukaan")
 _BM25 = bm25s.BM25()            # the SQLite searcher's BM25: its k1, b and idf variant
@@ -358,10 +358,14 @@ class _Candidates:
 
 
 class _Snapshot:
-    """The whole catalogue in memory, for callers that list everything (staff options)."""
+    """Every activity in memory, for callers that list them all (the staff console's options)."""
 
     def __init__(self, store: PgStore):
-        self.activities, _, _, self.generation = store.load()
+        with store.pool.connection() as conn, conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            self.generation = int(store._meta(conn, "generation"))
+            rows = conn.execute('SELECT data::text FROM catalogue_activities ORDER BY id COLLATE "C"')
+            self.activities = [Activity.model_validate_json(data) for (data,) in rows]
         self.position = {a.id: i for i, a in enumerate(self.activities)}
 
 
@@ -369,20 +373,13 @@ class PgSearcher(Searcher):
     """``Searcher`` over a ``PgStore``: ``search`` is the SQLite searcher's own; ``signals``
     gets its candidates from PostgreSQL instead of an in-memory snapshot."""
 
-    def __init__(self, store: PgStore, embedder=None):
-        super().__init__(store, embedder)
-        self._all_lock = threading.Lock()
-
     def snapshot(self) -> _Snapshot:
-        """Every activity in memory (cached per generation) — prefer ``get`` and ``search``."""
+        """Every activity in memory, cached per generation (searches do not use it)."""
         generation = self.store.generation()
-        with self._all_lock:
+        with self._lock:
             if self._snapshot is None or self._snapshot.generation != generation:
                 self._snapshot = _Snapshot(self.store)
             return self._snapshot
-
-    def all(self) -> list[Activity]:
-        return list(self.snapshot().activities)
 
     def __len__(self) -> int:
         return self.store.count()
@@ -437,6 +434,12 @@ class PgSearcher(Searcher):
         meta = dict(conn.execute("SELECT key, value FROM catalogue_meta "
                                  "WHERE key IN ('generation', 'doc_count', 'total_len')"))
         n_docs = int(meta.get("doc_count", 0))
+        # How many activities pass the filters (counted only as far as it matters).
+        filtered = n_docs
+        if n_docs > EXACT_UP_TO and where != "TRUE":
+            enough = max(EXACT_DENSE_BELOW, EXACT_UP_TO + 1)
+            filtered = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM catalogue_activities a "
+                                    f"WHERE {where} LIMIT {enough}) x", params).fetchone()[0]
         tokens = lexical_tokens(query, lang) if query else []
         df = dict(conn.execute("SELECT term, df FROM catalogue_lexicon WHERE term = ANY(%s)",
                                (sorted(set(tokens)),))) if tokens else {}
@@ -444,13 +447,15 @@ class PgSearcher(Searcher):
         terms = sorted(counts)
         idf = {t: math.log(1 + (n_docs - df[t] + 0.5) / (df[t] + 0.5)) for t in terms}
         # Lemmas that pick lexical candidates: the rarest first, while together they occur in
-        # at most LEXICAL_BUDGET activities (every lemma still counts in every score).
-        picking, matches = [], 0
+        # at most LEXICAL_BUDGET of the filtered activities (estimated from their share of the
+        # catalogue); every lemma still counts in every candidate's score.
+        share = filtered / n_docs if n_docs and filtered < EXACT_DENSE_BELOW else 1.0
+        picking, matches = [], 0.0
         for t in sorted(terms, key=lambda t: (df[t], t)):
-            if matches + df[t] > LEXICAL_BUDGET:
+            if matches + df[t] * share > LEXICAL_BUDGET:
                 break
             picking.append(t)
-            matches += df[t]
+            matches += df[t] * share
         params.update(n=CANDIDATES, q=self.embedder.query(query) if query else None,
                       home=int(home.code) if home else None, tsq=" | ".join(map(_quote, picking)))
         params.update({f"t{i}": t for i, t in enumerate(terms)})
@@ -461,15 +466,19 @@ class PgSearcher(Searcher):
         rough = " + ".join(f"(a.lexemes @@ %(pq{i})s::tsquery)::int * %(pw{i})s" for i in range(len(picking)))
 
         parts = []
-        if n_docs <= EXACT_UP_TO:
-            # A small catalogue: every activity that passes the filters is a candidate, so
-            # the ranking is exactly the SQLite searcher's (min-max over the same set).
+        if filtered <= EXACT_UP_TO:
+            # Few activities pass the filters: all of them are candidates, so the ranking is
+            # exactly the SQLite searcher's (min-max normalised over the same set).
             parts.append(f"SELECT a.id FROM catalogue_activities a WHERE {where}")
         else:
             if query:
+                # Nearest vectors: through the HNSW index, or exactly over the filtered
+                # activities when they are few (the index would have to walk past too many
+                # others); "+ 0" keeps the index out of that exact ordering.
+                order = "(v.embedding <#> %(q)s)" + (" + 0" if filtered < EXACT_DENSE_BELOW else "")
                 parts.append(f"""SELECT v.activity_id AS id FROM catalogue_vectors v
                                  JOIN catalogue_activities a ON a.id = v.activity_id
-                                 WHERE {where} ORDER BY v.embedding <#> %(q)s LIMIT %(n)s""")
+                                 WHERE {where} ORDER BY {order} LIMIT %(n)s""")
             if picking:
                 parts.append(f"""SELECT a.id FROM catalogue_activities a
                                  WHERE {where} AND a.lexemes @@ %(tsq)s::tsquery

