@@ -86,7 +86,7 @@ bench: index
 
 # Beyond one machine: search latency on PostgreSQL + pgvector at 100k and 1M activities
 # (scripts/bench_scale.py; loading 1M synthetic activities and building their HNSW index takes
-# about an hour on 2 cores), then chat throughput with 1 vs 2 Rasa instances.
+# 15-30 minutes on 2 cores, and 13 GB of disk), then chat throughput with 1 vs 2 Rasa instances.
 bench-scale: index train services
 	$(PY) -m scripts.bench_scale
 	@if [ -f scripts/bench_chat_scale.py ]; then $(PY) -m scripts.bench_chat_scale; fi
