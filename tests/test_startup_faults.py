@@ -10,10 +10,7 @@ at the broken files); one starts the real uvicorn process and reads its log."""
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-import subprocess
-import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +19,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from mukaan.settings import ROOT, get_settings
+from mukaan.settings import get_settings
+from mukaan.stack import Stack
 from mukaan_catalogue.loader import load_dir
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.store import Store, check_index
@@ -31,7 +29,8 @@ from web.main import create_app, last_good_path
 
 FIXTURE_CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 WEB_PORT = 8770
-DEAD_RASA = "http://127.0.0.1:9079"
+DEAD_RASA_PORT = 9079                       # nothing listens there
+DEAD_RASA = f"http://127.0.0.1:{DEAD_RASA_PORT}"
 
 
 @contextmanager
@@ -210,16 +209,14 @@ def test_real_server_start_with_a_garbage_index_logs_the_fix(tmp_path):
     path = tmp_path / "catalogue.sqlite3"
     _garbage(path)
     log = tmp_path / "web.log"
-    env = dict(os.environ) | {"MUKAAN_DATABASE": str(path), "MUKAAN_RASA_URL": DEAD_RASA}
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
-                                 "--port", str(WEB_PORT), "--no-access-log"], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    stack = Stack(web_port=WEB_PORT, rasa_port=DEAD_RASA_PORT, log_dir=tmp_path,
+                  env={"MUKAAN_DATABASE": str(path)})
+    stack.start_web()
     try:
-        url = f"http://127.0.0.1:{WEB_PORT}"
+        url = stack.web_url
         body = None
         deadline = time.time() + 120
-        while time.time() < deadline and proc.poll() is None:
+        while time.time() < deadline and stack.procs["web"].poll() is None:
             try:
                 r = httpx.get(f"{url}/health", timeout=5)
                 if r.json()["status"] != "starting":
@@ -237,8 +234,4 @@ def test_real_server_start_with_a_garbage_index_logs_the_fix(tmp_path):
         text = log.read_text()
         assert "ERROR" in text and f"Fix: {fix}" in text and "Traceback" not in text
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stack.stop()

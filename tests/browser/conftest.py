@@ -11,11 +11,8 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import secrets
 import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,7 +21,6 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from mukaan.settings import ROOT
 from mukaan.stack import TRAINED, Stack, trained_model
 from tests.browser.helpers import AXE, DESKTOP
 
@@ -96,30 +92,20 @@ def staff_token() -> str:
 @pytest.fixture(scope="package")
 def app_without_token(tmp_path_factory):
     """A second web app with no staff token (no Rasa needed: the staff pages do not chat)."""
-    port = free_port()
-    env = dict(os.environ) | STACK_ENV | {"MUKAAN_STAFF_TOKEN": "",
-                                          "MUKAAN_RASA_URL": f"http://127.0.0.1:{free_port()}"}
-    log = open(tmp_path_factory.mktemp("no-token-logs") / "web.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
-                             "--port", str(port), "--no-access-log"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
+    web = Stack(web_port=free_port(), rasa_port=free_port(), env=STACK_ENV | {"MUKAAN_STAFF_TOKEN": ""},
+                log_dir=tmp_path_factory.mktemp("no-token-logs"))
+    web.start_web()
     deadline = time.time() + 120
     while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the web app without a token exited with {proc.returncode}")
+        if web.procs["web"].poll() is not None:
+            raise RuntimeError(f"the web app without a token exited with {web.procs['web'].returncode}")
         try:
-            if httpx.get(f"{url}/api/staff/status", timeout=2).status_code == 200:
+            if httpx.get(f"{web.web_url}/api/staff/status", timeout=2).status_code == 200:
                 break
         except httpx.HTTPError:
             time.sleep(0.5)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    yield web.web_url
+    web.stop()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -13,11 +13,8 @@ searches directly."""
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from mukaan.settings import ROOT
+from mukaan.stack import Stack
 from mukaan_catalogue.embedding import get_embedder
 from mukaan_catalogue.importers import to_yaml
 from mukaan_catalogue.loader import load_dir, read_yaml
@@ -95,18 +93,15 @@ def hostile_app(tmp_path_factory):
     (data / "imported-hostile.yaml").write_text(to_yaml([hostile_activity()]), encoding="utf-8")
     database = folder / "catalogue.sqlite3"
     Store(database).replace_all(load_dir(data), get_embedder())
-    env = dict(os.environ) | {"MUKAAN_DATABASE": str(database), "MUKAAN_RASA_URL": "http://127.0.0.1:9076",
-                              "MUKAAN_STAFF_TOKEN": STAFF_TOKEN, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
-                              "MUKAAN_NEEDS_DATABASE": str(folder / "needs.sqlite3")}
-    log = open(folder / "web.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
-                             "--port", str(PORT), "--no-access-log"], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{PORT}"
+    stack = Stack(web_port=PORT, rasa_port=9076, log_dir=folder,   # nothing listens on 9076
+                  env={"MUKAAN_DATABASE": str(database), "MUKAAN_STAFF_TOKEN": STAFF_TOKEN,
+                       "MUKAAN_RATE_LIMIT_PER_MINUTE": "0", "MUKAAN_NEEDS_DATABASE": str(folder / "needs.sqlite3")})
+    stack.start_web()
+    url = stack.web_url
     try:
         deadline = time.time() + 240
         while True:
-            assert proc.poll() is None, (folder / "web.log").read_text()
+            assert stack.procs["web"].poll() is None, (folder / "web.log").read_text()
             assert time.time() < deadline, "the hostile-catalogue app did not start"
             try:
                 if httpx.get(f"{url}/health", timeout=5).json()["components"]["catalogue"]["state"] == "ok":
@@ -116,12 +111,7 @@ def hostile_app(tmp_path_factory):
             time.sleep(0.5)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stack.stop()
 
 
 def send(page, text, field="#input"):
