@@ -20,7 +20,7 @@ from mukaan_catalogue.embedding import get_embedder, use_serving_threads
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
 from mukaan_catalogue.store import Store, passage_langs, passage_text
-from mukaan_catalogue.taxonomy import detect_kinds, detect_topics, kind_label, topic_label
+from mukaan_catalogue.taxonomy import detect, kind_label, topic_label
 
 MODES = ("hybrid", "dense", "lexical")
 ANN_CANDIDATES = 1000
@@ -256,8 +256,7 @@ class Signals:
         """The signals from the candidates' dense and lexical scores and their fields as arrays
         (kind index, topic bits, municipality code or -1) — shared by the SQLite
         and PostgreSQL searchers, so both rank alike."""
-        topics = detect_topics(query, lang) if query else []
-        asked = detect_kinds(query, lang) if query else []
+        topics, asked = detect(query, lang) if query else ([], [])
         t = np.zeros(len(idx))
         for topic in topics:  # the share of the query's topics each activity has
             t += (topic_bits & (1 << TOPICS.index(topic))) != 0

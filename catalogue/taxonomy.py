@@ -196,16 +196,20 @@ COMPOUND_STEM = 6  # stems at least this long also match inside a compound word
 KIND_COMPOUND_STEM = 5
 
 
-def _match(stems_by_key: dict[str, list[str]], text: str, lang: str,
-           compound: int = COMPOUND_STEM) -> list[str]:
-    """Keys whose stems begin a word of ``text`` (or of its lemmas), in order of first match.
-    Long stems also match inside Finnish and Swedish compounds: "tyottom" finds
-    pitkäaikaistyöttömien, "foraldr" finds småbarnsföräldrar. Stems of several words are also
-    looked for in the text as written ("don't know anyone", which spaCy splits)."""
+def _haystacks(text: str, lang: str) -> tuple[str, ...]:
+    """What the stems are looked for in: the folded words of ``text``, their lemmas, and the
+    text as written (for stems of several words that spaCy splits: "don't know anyone")."""
     doc = pipeline(lang)(text)
-    haystacks = [" " + " ".join(fold(t.text) for t in doc) + " ",
-                 " " + " ".join(fold(t.lemma_) for t in doc) + " ",
-                 " " + " ".join(_WORD.findall(fold(text))) + " "]
+    return (" " + " ".join(fold(t.text) for t in doc) + " ",
+            " " + " ".join(fold(t.lemma_) for t in doc) + " ",
+            " " + " ".join(_WORD.findall(fold(text))) + " ")
+
+
+def _match(stems_by_key: dict[str, list[str]], haystacks: tuple[str, ...],
+           compound: int = COMPOUND_STEM) -> list[str]:
+    """Keys whose stems begin a word (or a lemma), in order of first match. Long stems also
+    match inside Finnish and Swedish compounds: "tyottom" finds pitkäaikaistyöttömien,
+    "foraldr" finds småbarnsföräldrar."""
     found: dict[str, int] = {}
     for key, stems in stems_by_key.items():
         for stem in stems:
@@ -226,16 +230,30 @@ RELATIVE_STEMS = {"relative": ["aiti", "isa ", "isan", "isalla", "mummo", "vaari
 ILLNESS_TOPICS = ("memory_disorders", "chronic_illness", "disability")
 
 
-def detect_topics(text: str, lang: str = "fi") -> list[str]:
-    topics = _match(TOPIC_STEMS, text, lang)
+def _topics(haystacks: tuple[str, ...]) -> list[str]:
+    topics = _match(TOPIC_STEMS, haystacks)
     if ("caregiving" not in topics and any(t in topics for t in ILLNESS_TOPICS)
-            and _match(RELATIVE_STEMS, text, lang)):
+            and _match(RELATIVE_STEMS, haystacks)):
         topics.append("caregiving")
     return topics
 
 
+def _kinds(haystacks: tuple[str, ...]) -> list[str]:
+    return _match(KIND_STEMS, haystacks, KIND_COMPOUND_STEM)
+
+
+def detect_topics(text: str, lang: str = "fi") -> list[str]:
+    return _topics(_haystacks(text, lang))
+
+
 def detect_kinds(text: str, lang: str = "fi") -> list[str]:
-    return _match(KIND_STEMS, text, lang, KIND_COMPOUND_STEM)
+    return _kinds(_haystacks(text, lang))
+
+
+def detect(text: str, lang: str = "fi") -> tuple[list[str], list[str]]:
+    """The topics and the kinds ``text`` points to, from one pass of the pipeline."""
+    haystacks = _haystacks(text, lang)
+    return _topics(haystacks), _kinds(haystacks)
 
 
 def kind_label(kind: str, lang: str) -> str:
