@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,10 @@ class Settings(BaseSettings):
 
     # The multilingual embedding model: a sentence-transformers id or a folder.
     embedding_model: str = str(ROOT / "models" / "multilingual-e5-small")
+    # How it runs: "onnx" = the int8 ONNX graph `make model` writes into that folder (2.5×
+    # faster batches, 5× faster queries; catalogue/embedding.py); "torch" = sentence-transformers
+    # in fp32, also for a model id from a hub.
+    embedding_backend: Literal["onnx", "torch"] = "onnx"
     # SQLite file holding the catalogue and its vectors.
     database: Path = ROOT / "var" / "catalogue.sqlite3"
     # PostgreSQL with pgvector instead (postgresql://user:password@host:port/dbname): the
@@ -62,7 +67,7 @@ class Settings(BaseSettings):
     privacy_controller: str = "Mukaan demo service (the city that runs it)"
     privacy_contact: str = "tietosuoja@example.org"
 
-    # Torch threads for encoding search queries (web app, CLI search); 0 = torch's default.
+    # Threads for encoding search queries (web app, CLI search); 0 = all cores.
     # Building the index uses all cores.
     embedding_threads: int = 1
 

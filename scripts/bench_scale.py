@@ -110,7 +110,7 @@ def latencies(searcher: PgSearcher, cases: list[dict], n: int, kind: str) -> lis
             f.municipality = c["municipality"]
         if kind == "municipality+kinds":
             f.kinds = tuple(rng.sample(KINDS, 2))
-        getattr(searcher.embedder, "_queries", {}).clear()   # embed every query (no cache hit)
+        searcher.embedder.forget_queries()   # embed every query (no cache hit)
         t0 = time.perf_counter()
         searcher.search(c["q"], lang=c["lang"], limit=5, filters=f)
         out.append((time.perf_counter() - t0) * 1000)
@@ -132,7 +132,7 @@ def main() -> int:
     server = start_server(args.datadir)
     embed = []
     for c in cases[:50]:
-        getattr(embedder, "_queries", {}).clear()
+        embedder.forget_queries()
         t0 = time.perf_counter()
         embedder.query(c["q"])
         embed.append((time.perf_counter() - t0) * 1000)

@@ -38,3 +38,14 @@ def test_known_finnish_query_ranks_its_description_first(embedder):
     ]
     scores = embedder.passages(descriptions) @ embedder.query("hoidan muistisairasta miestäni kotona ja tarvitsen tukea")
     assert int(np.argmax(scores)) == 1
+
+
+def test_onnx_queries_agree_with_sentence_transformers(embedder):
+    """Queries run on the ONNX export, passages on sentence-transformers (catalogue/embedding.py):
+    both must give the fp32 model's vectors, or queries and the index would drift apart."""
+    assert embedder.backend == "onnx"
+    for text in SENTENCES + ["x" * 3000]:                     # the last is cut at 512 tokens
+        reference = embedder.model.encode([text], prompt_name="query", normalize_embeddings=True)[0]
+        assert float(embedder.query(text) @ reference) >= 0.9999, text
+    reference = embedder.model.encode(SENTENCES, prompt_name="passage", normalize_embeddings=True)   # fp32
+    assert (np.sum(embedder.passages(SENTENCES) * reference, axis=1) >= 0.9999).all()

@@ -63,13 +63,15 @@ def good_index(tmp_path_factory, embedder):
     return path
 
 
-def model_copy_with_garbage_weights(folder: Path) -> Path:
+def model_copy_with_garbage_weights(folder: Path, damaged: str) -> Path:
+    """A copy of the model folder (links) with the file ``damaged`` overwritten by garbage."""
     real = Path(get_settings().embedding_model)
-    folder.mkdir()
-    for item in real.iterdir():
-        if item.name != "model.safetensors":
-            (folder / item.name).symlink_to(item)
-    (folder / "model.safetensors").write_bytes(b"\x00garbage" * 128)
+    for item in real.rglob("*"):
+        if item.is_file() and item.relative_to(real).as_posix() != damaged:
+            (folder / item.relative_to(real)).parent.mkdir(parents=True, exist_ok=True)
+            (folder / item.relative_to(real)).symlink_to(item)
+    (folder / damaged).parent.mkdir(parents=True, exist_ok=True)
+    (folder / damaged).write_bytes(b"\x00garbage" * 128)
     return folder
 
 
@@ -84,14 +86,16 @@ def assert_refused_clearly(client, fix: str) -> None:
     assert client.get("/").status_code == 200           # the pages are still served
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "garbage"])
+@pytest.mark.parametrize("case", ["missing", "empty", "garbage", "no onnx"])
 def test_model_missing_or_damaged(monkeypatch, tmp_path, good_index, caplog, case):
     folder = tmp_path / "model"
     if case == "empty":
         folder.mkdir()
-    elif case == "garbage":
-        model_copy_with_garbage_weights(folder)
-    fix = "run `make model`" if case != "garbage" else f"remove {folder} and run `make model`"
+    elif case == "garbage":            # the graph the web app runs queries on
+        model_copy_with_garbage_weights(folder, "onnx/model.onnx")
+    elif case == "no onnx":
+        model_copy_with_garbage_weights(folder, "onnx/model.onnx").joinpath("onnx/model.onnx").unlink()
+    fix = f"remove {folder} and run `make model`" if case.startswith("garbage") else "run `make model`"
     with caplog.at_level(logging.INFO, logger="mukaan"):
         with app_with(monkeypatch, embedding_model=folder, database=good_index) as (app, client, health):
             assert health.status_code == 503
