@@ -23,11 +23,10 @@ from mukaan_catalogue.store import Store, passage_langs, passage_text
 from mukaan_catalogue.taxonomy import detect, kind_label, topic_label
 
 MODES = ("hybrid", "dense", "lexical")
-ANN_CANDIDATES = 1000
+ANN_CANDIDATES = 1000   # nearest vectors fetched from the ANN index before filtering
 # Kinds a resident has to ask for: volunteering is giving help, not getting it, and an event
 # happens once (relative weights of the setting unasked_kind_penalty).
 UNASKED_KINDS = {"volunteering": 1.0, "event": 0.5}
-  # nearest vectors fetched from the ANN index before filtering
 
 
 def lexical_tokens(text: str, lang: str) -> list[str]:
@@ -224,20 +223,22 @@ class Weights:
     lexical: float
     topic: float
     kind: float
+    need: float
     away: float
     unasked: float
 
     @classmethod
     def from_settings(cls) -> "Weights":
         s = get_settings()
-        return cls(s.dense_weight, s.lexical_weight, s.topic_weight, s.kind_weight, s.away_penalty,
-                   s.unasked_kind_penalty)
+        return cls(s.dense_weight, s.lexical_weight, s.topic_weight, s.kind_weight, s.need_weight,
+                   s.away_penalty, s.unasked_kind_penalty)
 
 
 @dataclass
 class Signals:
     """Per-candidate ranking signals. Relevance: dense cosine, BM25, the share of the query's
-    topics the activity has, whether its kind is one the query names. Taken off: the activity
+    topics the activity has, whether its kind is one the query names, how well its kind fits
+    what the query wishes for (NEED_CUES: "someone to talk to", "company"). Taken off: the activity
     is outside the resident's municipality (away), or of a kind the resident has to ask for
     (unasked, UNASKED_KINDS)."""
     snap: object            # has .activities, which idx points into
@@ -246,6 +247,7 @@ class Signals:
     lexical: np.ndarray
     topic: np.ndarray
     kind: np.ndarray
+    need: np.ndarray
     away: np.ndarray
     topics: list[str]
     unasked: np.ndarray
@@ -256,19 +258,23 @@ class Signals:
         """The signals from the candidates' dense and lexical scores and their fields as arrays
         (kind index, topic bits, municipality code or -1) — shared by the SQLite
         and PostgreSQL searchers, so both rank alike."""
-        topics, asked = detect(query, lang) if query else ([], [])
+        topics, asked, needs = detect(query, lang) if query else ([], [], {})
         t = np.zeros(len(idx))
         for topic in topics:  # the share of the query's topics each activity has
             t += (topic_bits & (1 << TOPICS.index(topic))) != 0
         t /= max(len(topics), 1)
         k = np.isin(kind, [KINDS.index(a) for a in asked]).astype(float)
+        need = np.zeros(len(idx))
+        for name, weight in needs.items():
+            need += weight * (kind == KINDS.index(name))
+        need[k > 0] = 0.0                       # a named kind counts once, fully
         home = gazette().resolve(f.municipality) if f.municipality else None
         away = (municipality != int(home.code)).astype(float) if home else np.zeros(len(idx))
         unasked = np.zeros(len(idx))
         for name, weight in UNASKED_KINDS.items():
             if name not in asked and name not in f.kinds:
                 unasked += weight * (kind == KINDS.index(name))
-        return cls(snap, idx, dense, lexical, t, k, away, topics, unasked)
+        return cls(snap, idx, dense, lexical, t, k, need, away, topics, unasked)
 
     def combine(self, mode: str, w: Weights | None = None) -> np.ndarray:
         w = w or Weights.from_settings()
@@ -281,7 +287,7 @@ class Signals:
             d_norm = (d - d.min()) / (d.max() - d.min()) if d.max() > d.min() else np.zeros_like(d)
             l_norm = l / l.max() if l.max() > 0 else np.zeros_like(l)
             combined = (w.dense * d_norm + w.lexical * l_norm + w.topic * self.topic + w.kind * self.kind
-                        - w.unasked * self.unasked)
+                        + w.need * self.need - w.unasked * self.unasked)
         # At equal relevance an activity in the resident's own municipality comes first.
         return combined - w.away * self.away
 

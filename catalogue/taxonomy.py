@@ -187,6 +187,34 @@ KIND_STEMS = {
               "piknik", "picnic"],
 }
 
+# What residents say they want, rather than a kind's name, points to kinds softly: someone to
+# talk to fits a peer group or an adviser; company, a visiting friend or a meeting place. Each
+# cue gives its kinds a preference from 0 to 1 (catalogue/search.py, setting need_weight);
+# a kind the query names outright (KIND_STEMS) counts fully.
+NEED_CUES: list[tuple[dict[str, float], list[str]]] = [
+    # to talk, with others in the same situation or with someone who knows
+    ({"peer_support": 1.0, "advice": 0.5},
+     ["puhua", "puhuu", "puhumaan", "puhuis", "jutella", "juttel", "jutust", "keskustel", "purkaa",
+      "samassa tilantees", "samanlaises", "kokemuksi", "muita vanhempia", "muita joil",
+      "prata", "tala med", "samtal", "andra som", "samma situation", "dela erfarenhet",
+      "talk", "someone to talk", "others who", "other parents", "same situation", "share experience"]),
+    # company, someone who comes by or goes out with you
+    ({"befriending": 1.0, "meeting_place": 0.5},
+     ["seuraa ", "seuraks", "seuralai", "ulkoiluseur", "kaveriks", "kylaan", "kylass", "kylail",
+      "kaymaan", "kavis", "sallskap", "umgas", "besok", "halsa pa", "company", "visit", "keep me company",
+      "go out with"]),
+    # meeting new people
+    ({"meeting_place": 1.0, "club": 0.7},
+     ["tutustu", "uusia ihmis", "uusia ystav", "uusii ihmis", "en tunne ketaa", "ei tunne ketaa",
+      "traffa", "nya manniskor", "nya vanner", "kanner ingen", "meet people", "meet new", "new people",
+      "make friends", "new friends", "don't know anyone", "dont know anyone", "get to know"]),
+    # doing something: exercise, outdoors, singing, crafts, games
+    ({"club": 1.0, "event": 0.5},
+     ["liikun", "liikku", "urheil", "jumppa", "tanssi", "kavely", "retkei", "retki", "laulaa", "kuoro",
+      "kasitoi", "pelaa", "idrott", "motion", "dansa", "dans ", "promenad", "sjunga", "kor ", "sport",
+      "dance", "dancing", "walking", "hiking", "outdoor", "singing", "choir", "crafts", "games"]),
+]
+
 _WORD = re.compile(r"\w[\w'-]*")
 
 
@@ -242,6 +270,16 @@ def _kinds(haystacks: tuple[str, ...]) -> list[str]:
     return _match(KIND_STEMS, haystacks, KIND_COMPOUND_STEM)
 
 
+def _needs(haystacks: tuple[str, ...]) -> dict[str, float]:
+    """Each kind's strongest preference from the NEED_CUES the text has."""
+    found: dict[str, float] = {}
+    for kinds, stems in NEED_CUES:
+        if _match({"cue": stems}, haystacks):
+            for kind, weight in kinds.items():
+                found[kind] = max(found.get(kind, 0.0), weight)
+    return found
+
+
 def detect_topics(text: str, lang: str = "fi") -> list[str]:
     return _topics(_haystacks(text, lang))
 
@@ -250,10 +288,11 @@ def detect_kinds(text: str, lang: str = "fi") -> list[str]:
     return _kinds(_haystacks(text, lang))
 
 
-def detect(text: str, lang: str = "fi") -> tuple[list[str], list[str]]:
-    """The topics and the kinds ``text`` points to, from one pass of the pipeline."""
+def detect(text: str, lang: str = "fi") -> tuple[list[str], list[str], dict[str, float]]:
+    """The topics and the kinds ``text`` names, and the kinds its wishes point to (NEED_CUES),
+    from one pass of the pipeline."""
     haystacks = _haystacks(text, lang)
-    return _topics(haystacks), _kinds(haystacks)
+    return _topics(haystacks), _kinds(haystacks), _needs(haystacks)
 
 
 def kind_label(kind: str, lang: str) -> str:

@@ -75,9 +75,12 @@ class Settings(BaseSettings):
     # on tests/eval/search_cases.yaml by scripts/tune_search.py (shared cases held out).
     results_per_turn: int = 3
     dense_weight: float = 0.4
-    lexical_weight: float = 0.05
-    topic_weight: float = 0.8
+    lexical_weight: float = 0.05   # the tuner would take 0 (+0.007 p@3); kept for names: "Kulma", "Olka"
+    topic_weight: float = 1.0
     kind_weight: float = 0.6
+    # Bonus for an activity whose kind fits what the query wishes for ("someone to talk to":
+    # peer support; "company": befriending), times the cue's preference (taxonomy.NEED_CUES).
+    need_weight: float = 0.4
     # Score taken off activities outside the resident's municipality (online or nearby).
     away_penalty: float = 0.15
     # Score taken off volunteering (giving help, not getting it) and one-off events when the

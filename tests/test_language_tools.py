@@ -3,7 +3,7 @@ import pytest
 
 from mukaan.nlp import lemmas
 from mukaan_catalogue.gazette import find_municipalities, resolve_fuzzy
-from mukaan_catalogue.taxonomy import detect_kinds, detect_topics
+from mukaan_catalogue.taxonomy import detect, detect_kinds, detect_topics
 
 
 def test_lemmatiser_handles_finnish_and_swedish_inflection():
@@ -72,3 +72,33 @@ def test_topic_understanding(text, lang, topic, present):
 ])
 def test_kind_understanding(text, lang, kind):
     assert kind in detect_kinds(text, lang)
+
+
+@pytest.mark.parametrize("text,lang,kind", [
+    ("onks muita vanhempia joiden kaa vois puhua", "fi", "peer_support"),
+    ("tarviisin jonkun jolle jutella", "fi", "peer_support"),
+    ("jag vill prata med andra som har varit med om samma", "sv", "peer_support"),
+    ("I need someone to talk to", "en", "peer_support"),
+    ("mist löytyis jotain seuraa", "fi", "befriending"),
+    ("vois joku käydä kylässä mummon luona", "fi", "befriending"),
+    ("min pappa behöver sällskap", "sv", "befriending"),
+    ("my dad could use some company", "en", "befriending"),
+    ("haluisin tutustua uusiin ihmisiin", "fi", "meeting_place"),
+    ("I just moved here and don't know anyone", "en", "meeting_place"),
+    ("näkövammaisten liikuntaa", "fi", "club"),
+    ("dans för pensionärer", "sv", "club"),
+    ("wheelchair accessible sports", "en", "club"),
+])
+def test_wishes_point_to_kinds(text, lang, kind):
+    """What residents wish for ranks fitting kinds higher (taxonomy.NEED_CUES)."""
+    assert detect(text, lang)[2].get(kind) == 1.0
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("seuraava ryhmä alkaa syksyllä", "fi"),          # "next", not "company"
+    ("seurakunnan diakoniatyö", "fi"),
+    ("velkaneuvontaa Espoossa", "fi"),
+    ("help with debt", "en"),
+])
+def test_no_wish_no_preference(text, lang):
+    assert detect(text, lang)[2] == {}
