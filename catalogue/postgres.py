@@ -41,6 +41,7 @@ from pgvector.psycopg import register_vector
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from mukaan.sqlite import connect
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.schema import ACCESSIBILITY, KINDS, TOPICS, Activity
 from mukaan_catalogue.search import (ANN_CANDIDATES, Filters, Searcher, Signals, _bits,
@@ -296,9 +297,8 @@ class PgStore:
 
     def copy_from_sqlite(self, source: Store) -> dict:
         """Fill this store from a SQLite catalogue index without embedding anything again."""
-        import sqlite3
         activities, owners, matrix, _ = source.load()
-        with sqlite3.connect(source.path) as db:
+        with connect(source.path) as db:
             row = db.execute("SELECT value FROM meta WHERE key = 'model'").fetchone()
         if row is None:
             raise ValueError(f"{source.path} does not name its embedding model: run build-index")

@@ -15,10 +15,13 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
+from mukaan.sqlite import connect
 from mukaan_catalogue.schema import LANGS, Activity
 from mukaan_catalogue.taxonomy import kind_label, topic_label
 
@@ -125,11 +128,11 @@ class Store:
         with self._connect() as db:
             db.executescript(SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA journal_mode = WAL")
-        return db
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with connect(self.path, wal=True) as db:
+            db.execute("PRAGMA foreign_keys = ON")
+            yield db
 
     def generation(self) -> int:
         with self._connect() as db:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import sqlite3
 import threading
 import time
 from pathlib import Path
+
+from mukaan.sqlite import connect
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS unmet_needs (
@@ -40,7 +41,7 @@ class NeedsLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         self._pruned = 0.0
-        with sqlite3.connect(self.path) as db:
+        with connect(self.path) as db:
             db.execute(SCHEMA)
         self.prune()
 
@@ -49,7 +50,7 @@ class NeedsLog:
         self._pruned = time.monotonic()
         if self.retention_months <= 0:
             return 0
-        with self._lock, sqlite3.connect(self.path, timeout=10) as db:
+        with self._lock, connect(self.path, timeout=10) as db:
             cur = db.execute("DELETE FROM unmet_needs WHERE month < ?",
                              (first_kept_month(self.retention_months, today),))
             return cur.rowcount
@@ -62,14 +63,14 @@ class NeedsLog:
         month = dt.date.today().strftime("%Y-%m")
         rows = [(month, kind or "-", topic, municipality or "-", lang) for topic in (topics or ["-"])]
         self._prune_now_and_then()
-        with self._lock, sqlite3.connect(self.path, timeout=10) as db:
+        with self._lock, connect(self.path, timeout=10) as db:
             db.executemany(
                 "INSERT INTO unmet_needs VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT (month, kind, topic, municipality, lang)"
                 " DO UPDATE SET count = count + 1", rows)
 
     def rows(self) -> list[dict]:
         self._prune_now_and_then()
-        with sqlite3.connect(self.path) as db:
+        with connect(self.path) as db:
             cur = db.execute(f"SELECT {', '.join(COLUMNS)} FROM unmet_needs ORDER BY month DESC, count DESC")
             return [dict(zip(COLUMNS, r)) for r in cur]
 

@@ -185,6 +185,14 @@ class Stack:
         self.procs.clear()
 
 
+def stop_on_signals(code: int = 143) -> None:
+    """Make Ctrl-C (SIGINT) and SIGTERM raise in the main thread, so that a ``finally:
+    stack.stop()`` runs and no Rasa or web process is left behind, even where a parent shell
+    had told this process to ignore SIGINT. SIGTERM exits with ``code``."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(code))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m mukaan.stack")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -198,10 +206,7 @@ def main() -> None:
         train(force=args.force)
         return
     stack = Stack(web_port=args.port, rasa_port=args.rasa_port)
-    # Ctrl-C (SIGINT) and SIGTERM both stop the processes, even where a parent shell had
-    # told this process to ignore SIGINT.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    stop_on_signals(code=0)
     t0 = time.time()
     try:
         print("Starting Rasa and the web app…", flush=True)

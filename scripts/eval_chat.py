@@ -93,10 +93,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.url:
         return run(args.url, args.show_misses)
-    from mukaan.stack import Stack
+    from mukaan.stack import Stack, stop_on_signals
     stack = Stack(web_port=8766, rasa_port=5066, env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"})
-    stack.start()
+    stop_on_signals()
     try:
+        stack.start()
         return run(stack.web_url, args.show_misses)
     finally:
         stack.stop()

@@ -513,14 +513,15 @@ def main() -> int:
         sampler = Sampler(found) if found else None
         return _run(args.url, args, sampler)
 
-    from mukaan.stack import Stack
+    from mukaan.stack import Stack, stop_on_signals
     stack = Stack(web_port=args.web_port, rasa_port=args.rasa_port,
                   env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"}, log_dir=ROOT / "var" / "log" / "loadtest")
     print(f"Starting Rasa (:{args.rasa_port}) and the web app (:{args.web_port})…", flush=True)
     t0 = time.time()
-    stack.start(model=args.model)
-    print(f"Ready in {time.time() - t0:.0f} s; logs in {stack.log_dir}", flush=True)
+    stop_on_signals()                     # a killed run stops its servers too
     try:
+        stack.start(model=args.model)
+        print(f"Ready in {time.time() - t0:.0f} s; logs in {stack.log_dir}", flush=True)
         return _run(stack.web_url, args, Sampler({n: p.pid for n, p in stack.procs.items()}))
     finally:
         stack.stop()

@@ -24,6 +24,22 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 
+@pytest.fixture
+def damaged_model(tmp_path):
+    """Makes ``tmp_path/model``: the model folder as links, but the file at ``damaged`` (a path
+    inside the folder) overwritten with garbage."""
+    def make(damaged: str) -> Path:
+        real, folder = Path(get_settings().embedding_model), tmp_path / "model"
+        for item in real.rglob("*"):
+            if item.is_file() and item.relative_to(real).as_posix() != damaged:
+                (folder / item.relative_to(real)).parent.mkdir(parents=True, exist_ok=True)
+                (folder / item.relative_to(real)).symlink_to(item)
+        (folder / damaged).parent.mkdir(parents=True, exist_ok=True)
+        (folder / damaged).write_bytes(b"\x00garbage" * 128)
+        return folder
+    return make
+
+
 @pytest.fixture(scope="session")
 def embedder():
     return get_embedder()

@@ -3,6 +3,7 @@ temporary data folder and SQLite store. Fixtures: tests/fixtures/import/ (demo d
 import datetime as dt
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -279,3 +280,18 @@ def test_cli_import_and_export(tmp_path, data_copy, embedder, monkeypatch, capsy
     assert run("export", "--format", "hsds", "--out", str(out)) == 0
     services = json.loads(out.read_text(encoding="utf-8"))["services"]
     assert len(services) == len(load_dir(data_copy)) == 8
+
+
+def test_cli_build_with_a_damaged_model_says_what_to_do(tmp_path, data_copy, damaged_model, monkeypatch, capsys):
+    """A damaged model.safetensors: a message naming the fix, no traceback, the index untouched."""
+    folder = damaged_model("model.safetensors")
+    settings = Settings(catalogue_dir=data_copy, database=tmp_path / "cli.sqlite3", embedding_model=str(folder))
+    monkeypatch.setattr(cli, "get_settings", lambda: settings)
+    monkeypatch.setattr("mukaan_catalogue.embedding.get_settings", lambda: settings)
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["build-index"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1
+    assert str(folder) in err and "make model" in err and "Traceback" not in err
+    index = tmp_path / "cli.sqlite3"
+    assert not index.exists() or sqlite3.connect(index).execute("SELECT COUNT(*) FROM activities").fetchone()[0] == 0

@@ -63,18 +63,6 @@ def good_index(tmp_path_factory, embedder):
     return path
 
 
-def model_copy_with_garbage_weights(folder: Path, damaged: str) -> Path:
-    """A copy of the model folder (links) with the file ``damaged`` overwritten by garbage."""
-    real = Path(get_settings().embedding_model)
-    for item in real.rglob("*"):
-        if item.is_file() and item.relative_to(real).as_posix() != damaged:
-            (folder / item.relative_to(real)).parent.mkdir(parents=True, exist_ok=True)
-            (folder / item.relative_to(real)).symlink_to(item)
-    (folder / damaged).parent.mkdir(parents=True, exist_ok=True)
-    (folder / damaged).write_bytes(b"\x00garbage" * 128)
-    return folder
-
-
 def assert_refused_clearly(client, fix: str) -> None:
     """The catalogue routes: 503 with a JSON message naming the fix; chat: a polite notice."""
     r = client.get("/api/activities/search", params={"q": "vertaistuki"})
@@ -87,14 +75,14 @@ def assert_refused_clearly(client, fix: str) -> None:
 
 
 @pytest.mark.parametrize("case", ["missing", "empty", "garbage", "no onnx"])
-def test_model_missing_or_damaged(monkeypatch, tmp_path, good_index, caplog, case):
+def test_model_missing_or_damaged(monkeypatch, tmp_path, good_index, damaged_model, caplog, case):
     folder = tmp_path / "model"
     if case == "empty":
         folder.mkdir()
     elif case == "garbage":            # the graph the web app runs queries on
-        model_copy_with_garbage_weights(folder, "onnx/model.onnx")
+        damaged_model("onnx/model.onnx")
     elif case == "no onnx":
-        model_copy_with_garbage_weights(folder, "onnx/model.onnx").joinpath("onnx/model.onnx").unlink()
+        damaged_model("onnx/model.onnx").joinpath("onnx/model.onnx").unlink()
     fix = f"remove {folder} and run `make model`" if case.startswith("garbage") else "run `make model`"
     with caplog.at_level(logging.INFO, logger="mukaan"):
         with app_with(monkeypatch, embedding_model=folder, database=good_index) as (app, client, health):
