@@ -18,7 +18,7 @@ import httpx
 import redis
 
 from mukaan.settings import ROOT
-from mukaan.stack import Stack, trained_model
+from mukaan.stack import Stack, trained_model, with_action_token
 
 
 @dataclass
@@ -79,6 +79,9 @@ class Cluster:
     env: dict[str, str] = field(default_factory=dict)
     log_dir: Path = ROOT / "var" / "log"
     stacks: list[Stack] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.env = with_action_token(self.env)       # one secret for all instances
 
     @property
     def web_urls(self) -> list[str]:

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Rasa server (NLU + dialogue) the web app talks to.
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout: float = 10.0
+    # Shared secret Rasa sends with each custom-action call (header X-Mukaan-Action-Token,
+    # bot/endpoints.yml); /webhook refuses calls without it. `make run` and the tests' stacks
+    # make a random one when unset; unset in a web app started another way = /webhook is open.
+    action_token: str | None = None
     # Shared conversation state for several Rasa instances: a Redis URL
     # (redis://[user:password@]host[:port][/db]). Unset = each Rasa keeps its conversations in
     # its own memory (one instance). With Redis, conversations are held in Redis memory only,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -38,6 +39,14 @@ def rasa_env() -> dict[str, str]:
                PYTHONUNBUFFERED="1",            # log lines reach var/log/rasa.log at once
                PYTHONPATH=str(ROOT / "bot"))    # bot/mukaan_redis.py and bot/mukaan_logging.py
     return env
+
+
+def with_action_token(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with MUKAAN_ACTION_TOKEN, the secret Rasa sends with its action calls: the one
+    given or set, else a new random one (web apps and Rasa instances started with the same
+    env then agree on it)."""
+    token = env.get("MUKAAN_ACTION_TOKEN") or settings_for(env).action_token or secrets.token_urlsafe(32)
+    return env | {"MUKAAN_ACTION_TOKEN": token}
 
 
 def settings_for(env: dict[str, str]) -> Settings:
@@ -114,6 +123,9 @@ class Stack:
     action_url: str | None = None   # default: the web app's own /webhook
     redis_url: str | None = None    # default: the setting MUKAAN_REDIS_URL
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.env = with_action_token(self.env)
 
     @property
     def web_url(self) -> str:

@@ -149,3 +149,24 @@ def test_long_conversation_action_calls_are_not_refused(client):
     big_chat = client.post("/api/chat", content=json.dumps({"message": "x" * len(body), "lang": "fi"}),
                            headers={"Content-Type": "application/json"})
     assert big_chat.status_code == 413
+
+
+def test_action_calls_need_the_action_token(client, monkeypatch):
+    """With the setting action_token (always set by `make run`), /webhook runs only the calls
+    that carry it: Rasa's (bot/endpoints.yml). Real Rasa sending it: tests/test_e2e.py."""
+    call = {"next_action": "action_start_over", "sender_id": "token-test",
+            "tracker": {"sender_id": "token-test", "slots": {"language": "fi"}, "events": [],
+                        "latest_message": {}, "active_loop": {}, "paused": False,
+                        "latest_event_time": 0, "followup_action": None, "latest_input_channel": "rest"},
+            "domain": {"version": "3.1"}}
+    monkeypatch.setenv("MUKAAN_ACTION_TOKEN", "s3cret-action-token")
+    get_settings.cache_clear()
+    try:
+        for headers in ({}, {"X-Mukaan-Action-Token": "wrong"}, {"X-Mukaan-Action-Token": ""}):
+            r = client.post("/webhook", json=call, headers=headers)
+            assert r.status_code == 403 and "action token" in r.json()["error"]
+        r = client.post("/webhook", json=call, headers={"X-Mukaan-Action-Token": "s3cret-action-token"})
+        assert r.status_code == 200 and r.json()["responses"]
+    finally:
+        monkeypatch.delenv("MUKAAN_ACTION_TOKEN")
+        get_settings.cache_clear()

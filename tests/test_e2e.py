@@ -36,6 +36,21 @@ def test_finnish_conversation_reaches_espoo_peer_support(stack):
     assert "vertaistukea" in replies[0]["messages"][0]["text"]
 
 
+def test_only_rasa_may_call_the_actions(stack):
+    """The stack's Rasa sends the action token (the conversation above ran its actions); a
+    caller without it is refused."""
+    call = {"next_action": "action_start_over", "sender_id": "outsider",
+            "tracker": {"sender_id": "outsider", "slots": {"language": "fi"}, "events": [], "latest_message": {},
+                        "active_loop": {}, "paused": False, "latest_event_time": 0, "followup_action": None,
+                        "latest_input_channel": "rest"},
+            "domain": {"version": "3.1"}}
+    r = httpx.post(f"{stack.web_url}/webhook", json=call, timeout=10)
+    assert r.status_code == 403
+    r = httpx.post(f"{stack.web_url}/webhook", json=call, timeout=10,
+                   headers={"X-Mukaan-Action-Token": stack.env["MUKAAN_ACTION_TOKEN"]})
+    assert r.status_code == 200
+
+
 def test_swedish_conversation_reaches_espoo_volunteering(stack):
     cards, replies = converse(stack, "sv", ["Hej, jag bor i Esbo och vill bli frivillig", "med barn och unga"])
     assert cards, replies

@@ -155,6 +155,9 @@ async def lifespan(app: FastAPI):
     app.state.catalogue_status = {"state": "loading"}
     app.state.rasa = RasaClient()
     app.state.sessions = Sessions(app.state.settings.conversation_retention_minutes * 60)
+    if not app.state.settings.action_token:
+        log.warning("MUKAAN_ACTION_TOKEN is unset: /webhook runs action calls from anyone who can "
+                    "reach this app (make run sets one; see docs/operations.md)")
     tasks = [asyncio.create_task(_watch_catalogue(app))]
     # With Redis (several instances) the tracker store's expiry erases idle conversations
     # everywhere; this instance's sweep would see only its own turns and could erase a

@@ -1,8 +1,10 @@
 """POST /webhook: Rasa's custom-action endpoint, served in this process so the embedding
-model and the catalogue are loaded once. It speaks the rasa_sdk action-server protocol."""
+model and the catalogue are loaded once. It speaks the rasa_sdk action-server protocol.
+With the setting action_token, only calls that carry it (Rasa's, bot/endpoints.yml) are run."""
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 
 from fastapi import APIRouter, Request
@@ -10,6 +12,8 @@ from fastapi.responses import JSONResponse
 from rasa_sdk.executor import ActionExecutor
 from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException,
                                  Tracker)
+
+from mukaan.settings import get_settings
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -20,6 +24,11 @@ executor.register_package("actions")
 
 @router.post("/webhook", include_in_schema=False)
 async def webhook(request: Request) -> JSONResponse:
+    expected = get_settings().action_token
+    given = request.headers.get("X-Mukaan-Action-Token", "")
+    if expected and not hmac.compare_digest(given.encode(), expected.encode()):
+        return JSONResponse({"error": "Action calls need the action token (X-Mukaan-Action-Token)"},
+                            status_code=403)
     try:
         action_call = await request.json()
     except (ValueError, RecursionError):          # not JSON, not UTF-8, or nested too deep
