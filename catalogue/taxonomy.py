@@ -194,10 +194,14 @@ KIND_STEMS = {
 NEED_CUES: list[tuple[dict[str, float], list[str]]] = [
     # to talk, with others in the same situation or with someone who knows
     ({"peer_support": 1.0, "advice": 0.5},
-     ["puhua", "puhuu", "puhumaan", "puhuis", "jutella", "juttel", "jutust", "keskustel", "purkaa",
+     # "puhua" alone also means speaking a language ("ei puhu vielä suomea"): only with a listener
+     ["jolle puhua", "kenelle puhua", "kaa puhua", "kanssa puhua", "vois puhua", "voisi puhua",
+      "puhua jollekin", "puhua jonkun", "puhua muiden", "puhua toisten", "puhua ihmisten",
+      "puhua vertais", "puhumaan", "puhuttavaa", "jutella", "juttel", "jutust", "keskustel", "purkaa",
       "samassa tilantees", "samanlaises", "kokemuksi", "muita vanhempia", "muita joil",
-      "prata", "tala med", "samtal", "andra som", "samma situation", "dela erfarenhet",
-      "talk", "someone to talk", "others who", "other parents", "same situation", "share experience"]),
+      "prata med", "tala med", "samtal", "andra som", "samma situation", "dela erfarenhet",
+      "talk to", "talk with", "someone to talk", "others who", "other parents", "same situation",
+      "share experience"]),
     # company, someone who comes by or goes out with you
     ({"befriending": 1.0, "meeting_place": 0.5},
      ["seuraa ", "seuraks", "seuralai", "ulkoiluseur", "kaveriks", "kylaan", "kylass", "kylail",

@@ -78,6 +78,8 @@ def test_kind_understanding(text, lang, kind):
     ("onks muita vanhempia joiden kaa vois puhua", "fi", "peer_support"),
     ("tarviisin jonkun jolle jutella", "fi", "peer_support"),
     ("jag vill prata med andra som har varit med om samma", "sv", "peer_support"),
+    ("ei oo ketään kenen kaa puhua", "fi", "peer_support"),
+    ("haluaisin puhua toisten vanhempien kanssa", "fi", "peer_support"),
     ("I need someone to talk to", "en", "peer_support"),
     ("mist löytyis jotain seuraa", "fi", "befriending"),
     ("vois joku käydä kylässä mummon luona", "fi", "befriending"),
@@ -99,6 +101,8 @@ def test_wishes_point_to_kinds(text, lang, kind):
     ("seurakunnan diakoniatyö", "fi"),
     ("velkaneuvontaa Espoossa", "fi"),
     ("help with debt", "en"),
+    ("vaimoni on yksin kotona, ei puhu vielä suomee", "fi"),   # speaking a language, not to someone
+    ("min mamma talar bara finska", "sv"),
 ])
 def test_no_wish_no_preference(text, lang):
     assert detect(text, lang)[2] == {}
