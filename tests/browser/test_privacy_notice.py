@@ -83,8 +83,9 @@ def test_widget_links_to_the_notice(page, host_url, base_url):
     page.get_by_role("button", name="Etsi toimintaa chatissa").click()
     link = page.get_by_role("dialog", name="Mukaan").get_by_role("link", name="Tietosuoja")
     expect(link).to_have_attribute("href", f"{base_url}/privacy?lang=fi")
-    page.wait_for_selector("iframe.mukaan-widget-frame")
-    frame = next(f for f in page.frames if "embed=1" in f.url)
+    # The iframe element comes first and its page a moment later: wait for the page.
+    frame = page.wait_for_selector("iframe.mukaan-widget-frame").content_frame()
+    frame.wait_for_url(lambda url: "embed=1" in url)
     assert_says_what_how_long_and_whom(notice_ready(frame))
 
 

@@ -10,10 +10,9 @@ pytestmark = pytest.mark.e2e
 
 def chat_frame(page):
     """The chat inside the widget's iframe, once its greeting has arrived."""
-    page.wait_for_selector("iframe.mukaan-widget-frame")
-    frame = page.frame_locator("iframe.mukaan-widget-frame")
+    frame = page.wait_for_selector("iframe.mukaan-widget-frame").content_frame()
     expect(frame.locator(".msg.bot").first).to_be_visible()
-    return next(f for f in page.frames if "embed=1" in f.url)
+    return frame
 
 
 def test_widget_button_and_panel(page, host_url, base_url):
