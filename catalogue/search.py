@@ -216,6 +216,14 @@ class Searcher:
                 for o in order]
 
 
+def _by_kind(kind: np.ndarray, weights: dict[str, float]) -> np.ndarray:
+    """Each candidate's weight for its kind (kind indices into KINDS; other kinds 0)."""
+    out = np.zeros(len(kind))
+    for name, weight in weights.items():
+        out += weight * (kind == KINDS.index(name))
+    return out
+
+
 @dataclass
 class Weights:
     """The hybrid ranking's weights (settings, tuned by scripts/tune_search.py)."""
@@ -264,16 +272,12 @@ class Signals:
             t += (topic_bits & (1 << TOPICS.index(topic))) != 0
         t /= max(len(topics), 1)
         k = np.isin(kind, [KINDS.index(a) for a in asked]).astype(float)
-        need = np.zeros(len(idx))
-        for name, weight in needs.items():
-            need += weight * (kind == KINDS.index(name))
+        need = _by_kind(kind, needs)
         need[k > 0] = 0.0                       # a named kind counts once, fully
         home = gazette().resolve(f.municipality) if f.municipality else None
         away = (municipality != int(home.code)).astype(float) if home else np.zeros(len(idx))
-        unasked = np.zeros(len(idx))
-        for name, weight in UNASKED_KINDS.items():
-            if name not in asked and name not in f.kinds:
-                unasked += weight * (kind == KINDS.index(name))
+        unasked = _by_kind(kind, {name: weight for name, weight in UNASKED_KINDS.items()
+                                  if name not in asked and name not in f.kinds})
         return cls(snap, idx, dense, lexical, t, k, need, away, topics, unasked)
 
     def combine(self, mode: str, w: Weights | None = None) -> np.ndarray:

@@ -17,9 +17,9 @@ class Settings(BaseSettings):
 
     # The multilingual embedding model: a sentence-transformers id or a folder.
     embedding_model: str = str(ROOT / "models" / "multilingual-e5-small")
-    # How it runs: "onnx" = the int8 ONNX graph `make model` writes into that folder (2.5×
-    # faster batches, 5× faster queries; catalogue/embedding.py); "torch" = sentence-transformers
-    # in fp32, also for a model id from a hub.
+    # How queries run: "onnx" = on ONNX Runtime, over the fp32 graph `make model` exports into
+    # that folder (13 ms a query against 31; catalogue/embedding.py); "torch" = on
+    # sentence-transformers, also for a model id from a hub. Passages always use the latter.
     embedding_backend: Literal["onnx", "torch"] = "onnx"
     # SQLite file holding the catalogue and its vectors.
     database: Path = ROOT / "var" / "catalogue.sqlite3"

@@ -24,6 +24,16 @@ FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 
+def start_over_call(sender: str, lang: str = "fi", events: list[dict] | None = None) -> dict:
+    """The call Rasa sends to /webhook to run action_start_over in a conversation in ``lang``."""
+    events = events or []
+    return {"next_action": "action_start_over", "sender_id": sender,
+            "tracker": {"sender_id": sender, "slots": {"language": lang}, "events": events,
+                        "latest_message": events[-1] if events else {}, "active_loop": {}, "paused": False,
+                        "latest_event_time": 0, "followup_action": None, "latest_input_channel": "rest"},
+            "domain": {"version": "3.1"}}
+
+
 @pytest.fixture
 def damaged_model(tmp_path):
     """Makes ``tmp_path/model``: the model folder as links, but the file at ``damaged`` (a path

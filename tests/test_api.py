@@ -7,6 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mukaan.settings import get_settings
+from tests.conftest import start_over_call
 from web.main import create_app
 from web.rasa_client import RasaClient
 
@@ -136,12 +137,7 @@ def test_long_conversation_action_calls_are_not_refused(client):
     events = [{"event": "user", "text": "Asun Espoossa ja etsin vertaistukea omaishoitajille " * 8,
                "parse_data": {"intent": {"name": "describe_situation", "confidence": 0.9}, "entities": []}}
               for _ in range(400)]
-    call = {"next_action": "action_start_over", "sender_id": "long",
-            "tracker": {"sender_id": "long", "slots": {"language": "sv"}, "events": events,
-                        "latest_message": events[-1], "active_loop": {}, "paused": False,
-                        "latest_event_time": 0, "followup_action": None, "latest_input_channel": "rest"},
-            "domain": {"version": "3.1"}}
-    body = json.dumps(call)
+    body = json.dumps(start_over_call("long", "sv", events))
     assert len(body) > 3 * get_settings().max_request_bytes
     r = client.post("/webhook", content=body, headers={"Content-Type": "application/json"})
     assert r.status_code == 200, r.text
@@ -154,11 +150,7 @@ def test_long_conversation_action_calls_are_not_refused(client):
 def test_action_calls_need_the_action_token(client, monkeypatch):
     """With the setting action_token (always set by `make run`), /webhook runs only the calls
     that carry it: Rasa's (bot/endpoints.yml). Real Rasa sending it: tests/test_e2e.py."""
-    call = {"next_action": "action_start_over", "sender_id": "token-test",
-            "tracker": {"sender_id": "token-test", "slots": {"language": "fi"}, "events": [],
-                        "latest_message": {}, "active_loop": {}, "paused": False,
-                        "latest_event_time": 0, "followup_action": None, "latest_input_channel": "rest"},
-            "domain": {"version": "3.1"}}
+    call = start_over_call("token-test")
     monkeypatch.setenv("MUKAAN_ACTION_TOKEN", "s3cret-action-token")
     get_settings.cache_clear()
     try:

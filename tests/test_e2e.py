@@ -5,7 +5,7 @@ import pytest
 
 from mukaan.stack import Stack
 from scripts import eval_chat
-from tests.conftest import SHARED_EVAL
+from tests.conftest import SHARED_EVAL, start_over_call
 
 pytestmark = pytest.mark.e2e
 
@@ -39,11 +39,7 @@ def test_finnish_conversation_reaches_espoo_peer_support(stack):
 def test_only_rasa_may_call_the_actions(stack):
     """The stack's Rasa sends the action token (the conversation above ran its actions); a
     caller without it is refused."""
-    call = {"next_action": "action_start_over", "sender_id": "outsider",
-            "tracker": {"sender_id": "outsider", "slots": {"language": "fi"}, "events": [], "latest_message": {},
-                        "active_loop": {}, "paused": False, "latest_event_time": 0, "followup_action": None,
-                        "latest_input_channel": "rest"},
-            "domain": {"version": "3.1"}}
+    call = start_over_call("outsider")
     r = httpx.post(f"{stack.web_url}/webhook", json=call, timeout=10)
     assert r.status_code == 403
     r = httpx.post(f"{stack.web_url}/webhook", json=call, timeout=10,

@@ -26,6 +26,7 @@ from mukaan.texts import say
 from mukaan_catalogue.search import get_searcher
 from web.main import create_app
 from web.rasa_client import RasaClient
+from web.security import body_limit
 
 TOKEN = "hostile-input-test-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -154,10 +155,8 @@ BODY_ROUTES = [("/api/chat", {"message": "hei", "lang": "fi"}),
 
 @pytest.mark.parametrize("path,good", BODY_ROUTES)
 def test_post_routes_take_hostile_bodies(client, path, good):
-    settings = get_settings()
     # Rasa's action calls carry the whole conversation: /webhook has its own, larger limit.
-    limit = (getattr(settings, "max_action_call_bytes", settings.max_request_bytes) if path == "/webhook"
-             else settings.max_request_bytes)
+    limit = body_limit(get_settings(), path)
     json_header = {"Content-Type": "application/json", **AUTH}
     raw_bodies = [b"", b"{", b'{"message": "hei"', b"\xff\xfe\xfd", b'{"message": "\xff\xfe"}', b"null", b"[]",
                   b"5", b'"text"', b"{" * 3000 + b"}" * 3000, b'{"message": ' + b"[" * 5000 + b"]" * 5000 + b"}",
