@@ -13,17 +13,17 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index train browser services eval eval-search eval-chat eval-nlu bench bench-scale loadtest audit clean help
+.PHONY: run test setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
 	@echo "make setup | model | index | train | eval | eval-nlu | bench | clean"
 
-run: setup model index train
+run: setup model index safety train
 	$(PY) -m mukaan.stack run
 
-test: setup model index train browser services
+test: setup model index safety train browser services
 	$(PY) -m pytest
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
@@ -63,15 +63,25 @@ model: setup
 index: model
 	$(PY) -m mukaan_catalogue build-index
 
+# The crisis check's semantic route (mukaan/safety/semantic.py): a classifier over e5 vectors,
+# trained again only when its examples, the NLU data or the model changed.
+safety: model
+	$(PY) -m mukaan.safety train
+
 # The Rasa model, trained only when bot/, nlu_data/ or the Rasa pins changed.
 train: setup
 	$(PY) -m mukaan.stack train
 
 # Evaluation: scripts that print figures (search ranking; conversations and safety on the real servers).
-eval: eval-search eval-chat
+eval: eval-search eval-safety eval-chat
 
 eval-search: index
 	$(PY) -m scripts.eval_search
+
+# The crisis check on the blind case sets (tests/eval/blind/): recall and misfires per class,
+# for each route alone and both, on the dev and the frozen test half.
+eval-safety: safety
+	$(PY) -m scripts.eval_safety
 
 eval-chat: index train
 	$(PY) -m scripts.eval_chat
@@ -81,8 +91,9 @@ eval-nlu: train
 	$(RASA_VENV)/bin/python scripts/eval_nlu.py
 
 # Search latency at 1k/10k/100k activities, index build throughput, memory.
-bench: index
+bench: index safety
 	$(PY) -m scripts.bench_search
+	$(PY) -m scripts.bench_safety
 
 # Beyond one machine: search latency on PostgreSQL + pgvector at 100k and 1M activities
 # (scripts/bench_scale.py; loading 1M synthetic activities and building their HNSW index takes

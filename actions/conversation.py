@@ -24,7 +24,7 @@ class ActionCrisis(Action):
         if is_calm_phrase(text, lang):
             # "jag dör av tristess": an everyday phrase, not a crisis. Treat it as a situation.
             return [SlotSet("situation", text), FollowupAction("search_form")]
-        category = check(text, lang).category or "self_harm"
+        category = check(text, lang).category or "suicidal"
         text, buttons = crisis_reply(category, lang)
         dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in buttons])
         return []

@@ -184,7 +184,7 @@ class Embedder:
                                      f"({type(exc).__name__}: {exc})") from exc
             return self._model
 
-    def _onnx_query(self, text: str) -> np.ndarray:
+    def _onnx_session(self):
         with self._lock:
             if self._session is None:
                 import onnxruntime
@@ -194,6 +194,7 @@ class Embedder:
                 self._prompt = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]["query"]
                 self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
                 self._tokenizer.enable_truncation(max_length=settings["max_seq_length"])
+                self._tokenizer.enable_padding()
                 options = onnxruntime.SessionOptions()
                 options.intra_op_num_threads = get_settings().embedding_threads   # 0 = all cores
                 options.inter_op_num_threads = 1
@@ -202,22 +203,35 @@ class Embedder:
                                                                  providers=["CPUExecutionProvider"])
                 except Exception as exc:     # onnxruntime raises its own types for a damaged file
                     raise ModelError(f"cannot read {self._graph}: {exc}") from exc
-        ids = np.array([self._tokenizer.encode(self._prompt + text).ids], np.int64)
-        return self._session.run(None, {"input_ids": ids, "attention_mask": np.ones_like(ids)})[0][0]
+            return self._session
+
+    def _onnx_queries(self, texts: list[str]) -> np.ndarray:
+        """One graph run for a batch: shorter texts are padded and masked."""
+        session = self._onnx_session()
+        encodings = self._tokenizer.encode_batch([self._prompt + t for t in texts])
+        ids = np.array([e.ids for e in encodings], np.int64)
+        mask = np.array([e.attention_mask for e in encodings], np.int64)
+        return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
     def query(self, text: str) -> np.ndarray:
-        text = " ".join(text.split())
-        key = hashlib.sha256(text.encode()).digest()  # no text kept in memory
-        vector = self._queries.get(key)
-        if vector is None:
+        return self.queries([text])[0]
+
+    def queries(self, texts: list[str]) -> np.ndarray:
+        """Query vectors of ``texts`` (one row each); those not cached are encoded in one batch."""
+        texts = [" ".join(t.split()) for t in texts]
+        keys = [hashlib.sha256(t.encode()).digest() for t in texts]   # no text kept in memory
+        found = {k: self._queries[k] for k in keys if k in self._queries}
+        missing = {k: t for t, k in zip(texts, keys) if k not in found}
+        if missing:
             if self.backend == "onnx":
-                vector = self._onnx_query(text).astype(np.float32)
+                vectors = self._onnx_queries(list(missing.values()))
             else:
-                vector = self.model.encode([text], prompt_name="query", normalize_embeddings=True)[0].astype(np.float32)
-            self._queries[key] = vector
-            if len(self._queries) > QUERY_CACHE:
-                self._queries.pop(next(iter(self._queries)))
-        return vector
+                vectors = self.model.encode(list(missing.values()), prompt_name="query", normalize_embeddings=True)
+            for key, vector in zip(missing, vectors.astype(np.float32)):
+                found[key] = self._queries[key] = vector
+                if len(self._queries) > QUERY_CACHE:
+                    self._queries.pop(next(iter(self._queries)))
+        return np.stack([found[k] for k in keys])
 
     def forget_queries(self) -> None:
         """Drop the cached query vectors (benchmarks time every query with its embedding)."""
@@ -240,6 +254,13 @@ class Embedder:
 def _bf16_supported() -> bool:
     import torch
     return bool(torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
+def model_id(embedder: Embedder) -> str:
+    """What identifies the weights: the conversion's fingerprint for a folder made by
+    `make model` (wherever the folder is), else the model's name."""
+    marker = Path(embedder.name) / _MARKER
+    return marker.read_text().strip() if marker.exists() else embedder.name
 
 
 def get_embedder(name_or_path: str | None = None) -> Embedder:

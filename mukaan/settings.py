@@ -94,6 +94,19 @@ class Settings(BaseSettings):
     # exact scan; 0 = always exact. The bundled catalogue has about 1,100 vectors.
     ann_min_vectors: int = 150_000
 
+    # The crisis check's semantic route: the classifier `make safety` trains, and the scores
+    # (1 - probability of calm) from which a message is a crisis: the whole message's, or that
+    # of its most alarming sentence or clause. From support_threshold (probability of grief or a
+    # hurt that is over) the answer ends with the crisis line, quietly. Tuned on the blind dev
+    # half, tests/eval/blind/crisis_dev.yaml (python -m scripts.eval_safety --sweep).
+    crisis_model: Path = ROOT / "var" / "crisis_model.npz"
+    crisis_threshold: float = 0.7
+    crisis_part_threshold: float = 0.9
+    crisis_support_threshold: float = 0.5
+    # From this whole-message score the lexicon's calm exceptions ("äiti tappaa mut jos…" as a
+    # joke) are overruled: the classifier hears a real threat.
+    crisis_calm_veto: float = 0.7
+
     # Staff console (/staff): the shared token staff type in. Unset or empty: the console is
     # disabled and every /api/staff route answers 403.
     staff_token: str | None = None
@@ -113,3 +126,4 @@ def get_needs_log():
     from mukaan.needs import NeedsLog
     settings = get_settings()
     return NeedsLog(settings.needs_database, retention_months=settings.needs_retention_months)
+

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 # Tests never write to the real unmet-needs counts (var/); set before settings are read.
@@ -48,6 +49,23 @@ def damaged_model(tmp_path):
         (folder / damaged).write_bytes(b"\x00garbage" * 128)
         return folder
     return make
+
+
+@pytest.fixture(scope="module")
+def client():
+    """The web app in-process with the real catalogue index and no Rasa server (nothing listens
+    at its address), ready: chat falls back to a direct search, as it must when Rasa is down."""
+    from fastapi.testclient import TestClient
+
+    from web.main import create_app
+    from web.rasa_client import RasaClient
+    app = create_app()
+    with TestClient(app) as c:
+        app.state.rasa = RasaClient(base_url="http://127.0.0.1:9", timeout=2)
+        deadline = time.time() + 120
+        while c.get("/health").status_code != 200 and time.time() < deadline:
+            time.sleep(0.5)
+        yield c
 
 
 @pytest.fixture(scope="session")

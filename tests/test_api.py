@@ -1,26 +1,12 @@
 """The HTTP API in-process (FastAPI TestClient) with the real catalogue index.
-No Rasa server runs here: chat falls back to a direct search, as it must when Rasa is down."""
+No Rasa server runs here (the ``client`` fixture of conftest.py): chat falls back to a direct
+search, as it must when Rasa is down."""
 import json
-import time
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mukaan.settings import get_settings
 from tests.conftest import start_over_call
-from web.main import create_app
-from web.rasa_client import RasaClient
-
-
-@pytest.fixture(scope="module")
-def client():
-    app = create_app()
-    with TestClient(app) as c:
-        app.state.rasa = RasaClient(base_url="http://127.0.0.1:9", timeout=2)  # nothing listens there
-        deadline = time.time() + 120
-        while c.get("/health").status_code != 200 and time.time() < deadline:
-            time.sleep(0.5)
-        yield c
 
 
 def test_health_reports_components(client):

@@ -1,4 +1,5 @@
-"""The crisis check catches every crisis message and leaves everyday phrases alone."""
+"""The crisis check catches every crisis message and leaves everyday phrases alone: the lexicon
+route alone (tests here), and with the semantic route (tests/test_safety_semantic.py)."""
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,39 @@ def test_calm_is_not_a_crisis(lang, text):
     assert not check(text, lang), text
 
 
-def test_violence_gets_nollalinja_and_self_harm_the_crisis_line():
-    assert check("puolisoni uhkailee minua", "fi").category == "violence"
-    assert "080 005 005" in crisis_reply("violence", "fi")[0]
+def test_violence_gets_nollalinja_and_suicidal_thoughts_the_crisis_line():
+    assert check("puolisoni uhkailee minua", "fi").category == "domestic_violence"
+    assert "080 005 005" in crisis_reply("domestic_violence", "fi")[0]
     for lang, number in [("fi", "09 2525 0111"), ("sv", "09 2525 0112"), ("en", "09 2525 0113")]:
-        text, buttons = crisis_reply("self_harm", lang)
-        assert "112" in text and number in text and buttons
+        for category in ("suicidal", "self_harm"):
+            text, buttons = crisis_reply(category, lang)
+            assert "112" in text and number in text and buttons
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("category,numbers", [
+    ("suicidal", ["112", "09 2525 011"]), ("self_harm", ["112", "09 2525 011"]),
+    ("domestic_violence", ["112", "080 005 005"]), ("sexual_abuse", ["112", "Seri"]),
+    ("child_abuse", ["112", "116 111"]), ("threat_to_kill", ["112", "080 005 005"]),
+    ("danger_to_others", ["112", "09 2525 011"])])
+def test_each_class_has_its_reply_with_112_first(lang, category, numbers):
+    text, buttons = crisis_reply(category, lang)
+    first_line = text.splitlines()[0]
+    assert "112" in first_line, "the emergency number comes first"
+    assert all(n in text for n in numbers), (category, lang, text)
+    assert buttons and all(title and payload.startswith("/") for title, payload in buttons)
+
+
+def test_a_message_about_two_things_gets_both_helplines_once():
+    text, _ = crisis_reply(["suicidal", "domestic_violence"], "fi")
+    assert "09 2525 0111" in text and "080 005 005" in text
+    assert text.count("080 005 005") == 1 and text.count("hätänumeroon 112") == 1
+    assert text.startswith("Olen pahoillani, että sinulla on nyt näin raskasta")
+
+
+def test_lexicon_classes():
+    assert check("mä viiltelen itseäni", "fi").category == "self_harm"
+    assert check("haluan kuolla", "fi").category == "suicidal"
+    assert check("he threatened to kill me", "en").category == "threat_to_kill"
+    assert check("hon blev våldtagen", "sv").category == "sexual_abuse"
+    assert not check("/look_for_peer_support", "fi")

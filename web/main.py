@@ -27,9 +27,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from mukaan import language, privacy
+from mukaan import language, privacy, safety
 from mukaan.settings import get_settings
-from mukaan_catalogue.embedding import get_embedder
+from mukaan_catalogue.embedding import Embedder, get_embedder, model_id
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.store import IndexProblem, check_index, copy_index
 from web import security
@@ -101,6 +101,17 @@ def _load_model():
         raise ModelProblem(f"cannot be loaded from {folder} ({type(exc).__name__}: {exc})", fix) from exc
 
 
+def _load_crisis_model(embedder: Embedder) -> safety.CrisisModel | None:
+    """The crisis check's semantic route; without it the word lists still run (and /health
+    says so)."""
+    try:
+        return safety.load_model(get_settings(), embedder.queries, model_id(embedder))
+    except (FileNotFoundError, ValueError, KeyError) as exc:
+        log.warning("crisis check: only the word lists run, the semantic route is off (%s). Fix: run `make safety`",
+                    exc)
+        return None
+
+
 def _load_catalogue(app: FastAPI) -> None:
     """Load the index and the embedding model once, so the first resident does not wait."""
     settings = app.state.settings
@@ -109,6 +120,7 @@ def _load_catalogue(app: FastAPI) -> None:
         # docs/operations.md); the SQLite file is checked and its last good copy kept here.
         status = {"state": "ok"} if settings.database_url else _prepare_index(Path(settings.database))
         embedder = _load_model()
+        app.state.crisis_model = _load_crisis_model(embedder)
         searcher = get_searcher()
         count = len(searcher)
         if not settings.database_url and searcher.snapshot().matrix.shape[1] != embedder.dim:
@@ -153,6 +165,7 @@ async def _watch_catalogue(app: FastAPI) -> None:
 @asynccontextmanager
 async def lifespan(app: FastAPI):
     app.state.catalogue_status = {"state": "loading"}
+    app.state.crisis_model = None
     app.state.rasa = RasaClient()
     app.state.sessions = Sessions(app.state.settings.conversation_retention_minutes * 60)
     if not app.state.settings.action_token:

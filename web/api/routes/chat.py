@@ -1,6 +1,6 @@
 """POST /api/chat: one turn of the conversation.
 
-The path of a message: the crisis check (mukaan/safety.py) answers first when it must;
+The path of a message: the crisis check (mukaan/safety/) answers first when it must;
 otherwise the message goes to Rasa, whose custom actions (actions/) search the catalogue.
 If Rasa does not answer (down, or slower than the setting ``rasa_timeout``), the message is
 searched directly so the resident still gets help, in the page's language.
@@ -19,7 +19,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from mukaan.language import detect
-from mukaan.safety import check, crisis_reply
+from mukaan.safety import check, crisis_reply, quiet_line
 from mukaan.settings import get_settings
 from mukaan.texts import say
 from mukaan_catalogue.present import as_text, result_card
@@ -61,19 +61,21 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         lang = written_in
         notes.append(ChatMessage(text=say("language_switched", lang), kind="notice", lang=lang))
 
-    crisis = await run_in_threadpool(check, text, lang)
+    crisis = await run_in_threadpool(check, text, lang, request.app.state.crisis_model)
     if crisis:
-        message, buttons = crisis_reply(crisis.category, lang)
+        message, buttons = crisis_reply(crisis.classes, lang)
         return reply([ChatMessage(text=message, kind="crisis",
                                   buttons=[{"title": t, "payload": p} for t, p in buttons])] + notes, lang)
 
+    # Grief, or a hurt that is over: the answer ends with the crisis line, said quietly.
+    quiet = [ChatMessage(text=quiet_line(lang), kind="notice")] if crisis.quiet else []
     rasa, sessions = request.app.state.rasa, request.app.state.sessions
     try:
         sessions.touch(session)
         rasa_messages = await rasa.send(session, text, lang)
     except RasaUnavailable as exc:
         log.warning("Rasa unavailable, searching directly: %s", exc)
-        return reply(notes + await _direct_search(request, text, lang), lang)
+        return reply(notes + await _direct_search(request, text, lang) + quiet, lang)
     finally:
         if text == "/start_over":      # the conversation ends here: erase it in Rasa
             if await rasa.forget(session):
@@ -85,8 +87,8 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         # Rasa answered with nothing: its custom actions (our /webhook) failed or were
         # unreachable. The resident still gets a search and a way on.
         log.warning("Rasa returned no messages; searching directly")
-        return reply(notes + await _direct_search(request, text, lang), lang)
-    return reply(notes + [ChatMessage(**m) for m in messages], switched or lang)
+        return reply(notes + await _direct_search(request, text, lang) + quiet, lang)
+    return reply(notes + [ChatMessage(**m) for m in messages] + quiet, switched or lang)
 
 
 async def _direct_search(request: Request, text: str, lang: str) -> list[ChatMessage]:

@@ -2,7 +2,8 @@
 
 ``status`` is "ok"; "degraded" when residents still get answers but something is missing
 (Rasa down or slow: chat searches directly; or the last good catalogue index is served);
-"starting" while the catalogue loads; "error" when it cannot load (the catalogue component
+"starting" while the catalogue loads; "degraded" too when the crisis check runs on its word lists
+alone (its semantic route is not trained: `make safety`); "error" when it cannot load (the catalogue component
 then says what is wrong and which command fixes it). 200 for ok and degraded, 503 otherwise.
 """
 from fastapi import APIRouter, HTTPException, Request
@@ -40,6 +41,8 @@ async def health(request: Request) -> JSONResponse:
     elif catalogue.get("state") not in READY:
         status = "error"
     else:
-        status = "ok" if rasa == "ok" and catalogue["state"] == "ok" else "degraded"
-    body = {"status": status, "components": {"catalogue": catalogue, "rasa": rasa}}
+        status = "ok" if rasa == "ok" and catalogue["state"] == "ok" and state.crisis_model else "degraded"
+    crisis_check = ("ok" if state.crisis_model else
+                    {"state": "lexicon only", "fix": "run `make safety`"} if catalogue.get("state") in READY else "starting")
+    body = {"status": status, "components": {"catalogue": catalogue, "rasa": rasa, "crisis_check": crisis_check}}
     return JSONResponse(body, status_code=200 if status in READY else 503)

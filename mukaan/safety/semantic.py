@@ -1,0 +1,178 @@
+"""The semantic route of the crisis check: a linear classifier over multilingual-e5 vectors.
+
+Word lists miss what nobody listed: euphemisms ("lopettaa päiväni", "sova för alltid"),
+passive death wishes, a plan told in the past tense in the middle of a long message, or a
+language the lexicon barely covers. The e5 model the search already runs places such
+sentences near the crisis examples they mean. A multinomial logistic regression
+(scikit-learn, at training time only) learns the classes from examples written per class
+(``mukaan/data/crisis_examples*.yaml``) against everyday messages (the examples' calm classes,
+named ``calm_…``, and the NLU training data). Serving needs numpy alone: one matrix product.
+
+A long message is scored clause by clause as well as whole, so one sentence about ending it
+is not drowned by ten about the weather; the message's score is the highest of its parts.
+
+    python -m mukaan.safety train      # (re)train when the examples or the model changed
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import yaml
+
+from mukaan.nlp import LANGS
+from mukaan.settings import ROOT
+
+EXAMPLES = sorted((ROOT / "mukaan" / "data").glob("crisis_examples*.yaml"))
+NLU_DATA = ROOT / "nlu_data"
+VERSION = "2"                       # part of the fingerprint: bump when training changes
+MAX_SEGMENTS = 12
+Encode = Callable[[list[str]], np.ndarray]
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\s*[\n;]+\s*|\s+(?:-|–)\s+")
+_CLAUSE = re.compile(r",\s+|\s+(?=(?:mutta|mut|koska|kun|but|because|men|eftersom|fast)\s)", re.I)
+
+
+def segments(text: str) -> list[str]:
+    """The whole message, then its sentences, then the clauses of long sentences (at most
+    MAX_SEGMENTS parts of three words or more)."""
+    text = " ".join(text.split())
+    parts = [text]
+    sentences = [s for s in _SENTENCE.split(text) if s and s.strip()]
+    if len(sentences) > 1:
+        parts += sentences
+    for sentence in sentences:
+        clauses = [c for c in _CLAUSE.split(sentence) if c and c.strip()]
+        if len(clauses) > 1:
+            parts += clauses
+    seen, out = set(), []
+    for part in parts:
+        part = part.strip(" ,.")
+        if len(part.split()) >= 3 and part not in seen:
+            seen.add(part)
+            out.append(part)
+    return (out or [text])[:MAX_SEGMENTS]
+
+
+@dataclass
+class Scores:
+    whole: float             # 1 - P(calm) of the whole message
+    part: float              # 1 - P(calm) of its most alarming sentence or clause
+    label: str               # the most likely class of the more alarming of the two
+    support: float           # P(calm_support) of the whole message: grief or a past that is over
+
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    whole: float = 0.7       # a message is a crisis from this score of the whole message,
+    part: float = 0.9        # or of one part (it carries less context, so it needs more)
+    support: float = 0.5     # from this P(calm_support), the crisis line is offered quietly
+    calm_veto: float = 0.7   # from this whole-message score, the lexicon's calm exceptions do not hold
+
+
+class CrisisModel:
+    """The trained weights, the encoder that turns text into e5 query vectors, and the
+    thresholds (settings crisis_threshold, crisis_part_threshold, crisis_support_threshold)."""
+
+    def __init__(self, classes: list[str], weights: np.ndarray, bias: np.ndarray, encode: Encode,
+                 thresholds: Thresholds = Thresholds()):
+        self.classes, self.weights, self.bias, self.encode = classes, weights, bias, encode
+        self.thresholds = thresholds
+        self._calm = np.array([c.startswith("calm_") for c in classes])
+        self._support = classes.index("calm_support") if "calm_support" in classes else None
+
+    def probabilities(self, vectors: np.ndarray) -> np.ndarray:
+        logits = vectors @ self.weights.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(axis=1, keepdims=True)
+
+    def score(self, text: str) -> Scores:
+        whole, *parts = segments(text)
+        # The parts are short: encoded apart from the whole message, they are not padded to its length.
+        vectors = self.encode([whole]) if not parts else np.vstack([self.encode([whole]), self.encode(parts)])
+        p = self.probabilities(vectors)
+        crisis = 1.0 - p[:, self._calm].sum(axis=1)
+        worst = int(crisis.argmax())
+        crisis_classes = np.where(self._calm, 0.0, p[worst])       # which crisis, if it is one
+        support = float(p[0, self._support]) if self._support is not None else 0.0
+        return Scores(float(crisis[0]), float(crisis[worst]), self.classes[int(crisis_classes.argmax())], support)
+
+    def is_crisis(self, scores: Scores, strict: bool = False) -> bool:
+        """Alarming as a whole or in one part; ``strict``: both need the part threshold."""
+        return max(scores.whole, scores.part) >= self.thresholds.part if strict else (
+            scores.whole >= self.thresholds.whole or scores.part >= self.thresholds.part)
+
+    @classmethod
+    def load(cls, path: Path, encode: Encode, fingerprint: str | None = None,
+             thresholds: Thresholds = Thresholds()) -> CrisisModel:
+        """Raises FileNotFoundError, or ValueError when the file is stale or unreadable."""
+        with np.load(path, allow_pickle=False) as data:
+            if fingerprint and str(data["fingerprint"]) != fingerprint:
+                raise ValueError(f"{path} was trained on other examples or another model")
+            return cls([str(c) for c in data["classes"]], data["weights"], data["bias"], encode, thresholds)
+
+
+def _strip_annotations(example: str) -> str:
+    """'asun [Espoossa](municipality)' → 'asun Espoossa' (Rasa's entity markup)."""
+    return re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", example).strip()
+
+
+def training_examples() -> list[tuple[str, str]]:
+    """(text, class) pairs: the written examples, and every NLU example but the crisis
+    intent's as everyday talk."""
+    pairs = []
+    for path in EXAMPLES:
+        for label, by_lang in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            for lang in LANGS:
+                pairs += [(text, label) for text in by_lang.get(lang) or []]
+    for path in sorted(NLU_DATA.glob("*/*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            if block.get("intent") and block["intent"] != "crisis":
+                for line in block.get("examples", "").splitlines():
+                    line = _strip_annotations(line.lstrip("- "))
+                    if len(line.split()) >= 2 and not line.startswith("/"):
+                        pairs.append((line, "calm_everyday"))
+    return pairs
+
+
+def fingerprint(model_id: str) -> str:
+    """What the weights depend on: the training (VERSION), the examples, the NLU data and the model."""
+    h = hashlib.sha256(VERSION.encode())
+    for path in [*EXAMPLES, *sorted(NLU_DATA.glob("*/*.yml"))]:
+        h.update(path.read_bytes())
+    h.update(model_id.encode())
+    return h.hexdigest()
+
+
+def train(encode: Encode, out: Path, model_fingerprint: str, batch: int = 64, c: float = 8.0) -> dict:
+    """Encode the examples, fit the classifier and write it to ``out`` (atomically).
+
+    The calm examples together weigh as much as the crisis ones (each class group half), so
+    that neither the many NLU sentences nor the seven crisis classes tilt the prior. C and the
+    weighting were chosen on the blind dev half (whole-message recall and misfires)."""
+    from sklearn.linear_model import LogisticRegression
+    pairs = training_examples()
+    texts = [t for t, _ in pairs]
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))   # similar lengths pad little
+    chunks = {}
+    for start in range(0, len(order), batch):
+        ids = order[start:start + batch]
+        chunks.update(zip(ids, encode([texts[i] for i in ids])))
+    vectors = np.stack([chunks[i] for i in range(len(texts))])
+    labels = np.array([label for _, label in pairs])
+    calm = np.char.startswith(labels, "calm_")
+    weights = np.where(calm, 0.5 / calm.sum(), 0.5 / (~calm).sum()) * len(labels)
+    classifier = LogisticRegression(C=c, max_iter=5000)
+    classifier.fit(vectors, labels, sample_weight=weights)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp.npz")
+    np.savez(tmp, classes=np.array(classifier.classes_, dtype=str), weights=classifier.coef_.astype(np.float32),
+             bias=classifier.intercept_.astype(np.float32), fingerprint=np.array(model_fingerprint))
+    tmp.replace(out)
+    return {label: int((labels == label).sum()) for label in classifier.classes_}
