@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     crisis_support_threshold: float = 0.5
     # From this whole-message score the lexicon's calm exceptions ("äiti tappaa mut jos…" as a
     # joke) are overruled: the classifier hears a real threat.
-    crisis_calm_veto: float = 0.7
+    crisis_calm_veto: float = 0.9
 
     # Staff console (/staff): the shared token staff type in. Unset or empty: the console is
     # disabled and every /api/staff route answers 403.

@@ -14,12 +14,17 @@ OWN_CRISIS = [
     ("fi", "en halua elaa enaa"), ("sv", "jag vill inte leva längre"), ("sv", "jag skadar mig själv"),
     ("sv", "min pappa slår mig"), ("sv", "jag tänker på självmord"), ("en", "I want to end my life"),
     ("en", "my partner hits me"), ("en", "I have been cutting myself"), ("en", "I don't want to live anymore"),
+    # spoken reflexive forms, ending one's days, farewells, being rid of oneself (issue 12's classes)
+    ("fi", "aion tappaa itteni viikonloppuna"), ("fi", "taidan päättää päiväni pian"),
+    ("fi", "lapsilla ois helpompaa kun musta päästäis eroon"), ("en", "goodbye everyone, thanks for everything"),
 ]
 OWN_CALM = [
     ("fi", "haluun tappaa aikaa jossain kerhossa"), ("fi", "nauroin itseni kuoliaaksi siinä teatterissa"),
     ("fi", "vertaistukea läheisen itsemurhan jälkeen"), ("fi", "en ole ajatellut itsemurhaa, olen vain yksinäinen"),
     ("sv", "jag vill hitta en dansgrupp"), ("sv", "det ska ingå i priset"), ("en", "I want to diet and exercise"),
     ("en", "my grandson beat me at chess"), ("en", "killer workout group in Espoo"), ("en", "I'm bored to death at home"),
+    ("fi", "sisko teki itsemurhan ja etsin ryhmää läheisille"), ("en", "volunteering in suicide prevention work"),
+    ("fi", "tää flunssa tappaa mut, mut haluun silti kuoroon"),
 ]
 
 
