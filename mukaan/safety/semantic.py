@@ -8,8 +8,8 @@ sentences near the crisis examples they mean. A multinomial logistic regression
 (``mukaan/data/crisis_examples*.yaml``) against everyday messages (the examples' calm classes,
 named ``calm_…``, and the NLU training data). Serving needs numpy alone: one matrix product.
 
-A long message is scored clause by clause as well as whole, so one sentence about ending it
-is not drowned by ten about the weather; the message's score is the highest of its parts.
+A long message is scored sentence by sentence as well as whole, so one sentence about ending
+it is not drowned by ten about the weather.
 
     python -m mukaan.safety train      # (re)train when the examples or the model changed
 """
@@ -34,28 +34,18 @@ MAX_SEGMENTS = 12
 Encode = Callable[[list[str]], np.ndarray]
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\s*[\n;]+\s*|\s+(?:-|–)\s+")
-_CLAUSE = re.compile(r",\s+|\s+(?=(?:mutta|mut|koska|kun|but|because|men|eftersom|fast)\s)", re.I)
 
 
 def segments(text: str) -> list[str]:
-    """The whole message, then its sentences, then the clauses of long sentences (at most
-    MAX_SEGMENTS parts of three words or more)."""
+    """The whole message, then its sentences of three words or more (at most MAX_SEGMENTS
+    parts). Splitting sentences further into clauses was measured on the dev half: no more
+    crises found, more misfires, twice the encoding time."""
     text = " ".join(text.split())
     parts = [text]
-    sentences = [s for s in _SENTENCE.split(text) if s and s.strip()]
+    sentences = [s.strip(" ,.") for s in _SENTENCE.split(text) if s and s.strip()]
     if len(sentences) > 1:
-        parts += sentences
-    for sentence in sentences:
-        clauses = [c for c in _CLAUSE.split(sentence) if c and c.strip()]
-        if len(clauses) > 1:
-            parts += clauses
-    seen, out = set(), []
-    for part in parts:
-        part = part.strip(" ,.")
-        if len(part.split()) >= 3 and part not in seen:
-            seen.add(part)
-            out.append(part)
-    return (out or [text])[:MAX_SEGMENTS]
+        parts += [s for s in dict.fromkeys(sentences) if len(s.split()) >= 3 and s != text]
+    return parts[:MAX_SEGMENTS]
 
 
 @dataclass
