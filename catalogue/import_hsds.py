@@ -36,6 +36,10 @@ _CHILDREN = {          # table: (field on the parent, link columns)
 }
 
 
+_PARENTS = {"service_id": "services", "organization_id": "organizations", "location_id": "locations",
+            "contact_id": "contacts", "service_at_location_id": "service_at_locations"}
+
+
 def _group(rows, key: str) -> dict:
     out = defaultdict(list)
     for row in rows or []:
@@ -305,24 +309,24 @@ def _package_records(path: Path, options: Options):
     if problems:
         return [], problems
     rows = {t: [row for _, row in table] for t, table in tables.items()}
-    terms = {t.get("id"): t for t in rows.get("taxonomy_terms", [])}
+    by_id = {link: {row.get("id"): row for row in rows.get(table, [])}
+             for link, table in _PARENTS.items()}
     for table, (attr, links) in _CHILDREN.items():        # nest each child row under its parent
-        parents = {"service_id": rows.get("services", []), "organization_id": rows.get("organizations", []),
-                   "location_id": rows.get("locations", []), "contact_id": rows.get("contacts", []),
-                   "service_at_location_id": rows.get("service_at_locations", [])}
         for child in rows.get(table, []):
             for link in links:
-                for parent in (p for p in parents[link] if child.get(link) and p.get("id") == child[link]):
+                parent = by_id[link].get(child.get(link)) if child.get(link) else None
+                if parent is not None:
                     parent.setdefault(attr, []).append(child)
+    terms = {t.get("id"): t for t in rows.get("taxonomy_terms", [])}
     for attribute in rows.get("attributes", []):
         attribute["taxonomy_term"] = terms.get(attribute.get("taxonomy_term_id"), {})
-        for service in rows.get("services", []):
-            if service.get("id") == attribute.get("link_id"):
-                service.setdefault("attributes", []).append(attribute)
+        service = by_id["service_id"].get(attribute.get("link_id"))
+        if service is not None:
+            service.setdefault("attributes", []).append(attribute)
     for service in rows.get("services", []):
         for key in ("minimum_age", "maximum_age"):
-            if key in service:
-                service[key] = int(_number(service[key]) or 0) if _number(service[key]) is not None else None
+            age = _number(service.get(key))
+            service[key] = int(age) if age is not None else None
     document = {k: v for k, v in rows.items() if k in ("services", "organizations", "locations",
                                                      "service_at_locations")}
     services = [(s, None, "services.csv", line) for line, s in tables["services"]]
