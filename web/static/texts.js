@@ -20,6 +20,7 @@ export const TEXTS = {
     newTab: "(avautuu uuteen välilehteen)",
     qrCaption: "Jatka omalla puhelimella: lue koodi puhelimen kameralla.",
     qrAlt: "QR-koodi sivulle {url}",
+    textLanguage: "Tekstien kieli",
     // Resident chat
     pageTitle: "Mukaan – löydä yhdistysten toimintaa",
     heading: "Löydä yhdistysten toimintaa",
@@ -162,6 +163,7 @@ export const TEXTS = {
     newTab: "(öppnas i en ny flik)",
     qrCaption: "Fortsätt i din egen telefon: läs koden med telefonens kamera.",
     qrAlt: "QR-kod till sidan {url}",
+    textLanguage: "Texternas språk",
     pageTitle: "Mukaan – hitta föreningsverksamhet",
     heading: "Hitta föreningsverksamhet",
     skip: "Gå till att skriva ett meddelande",
@@ -301,6 +303,7 @@ export const TEXTS = {
     newTab: "(opens in a new tab)",
     qrCaption: "Continue on your own phone: scan the code with the phone's camera.",
     qrAlt: "QR code for the page {url}",
+    textLanguage: "Language of the texts",
     pageTitle: "Mukaan – find activities run by associations",
     heading: "Find activities run by associations",
     skip: "Skip to writing a message",
