@@ -151,23 +151,9 @@ def _municipality(s: dict, physical: dict, options: Options, notes: Notes) -> tu
     return None, True
 
 
-def _activity(s: dict, org: dict | None, tables: dict, options: Options, source: str, notes: Notes) -> dict:
-    x = s.get("x_mukaan") or {}
-    org = s.get("organization") or org or tables["organizations"].get(s.get("organization_id")) or {}
-    lang = detect_lang(s.get("description") or "") or detect_lang(s.get("name") or "") or "fi"
-    own = bool(x)
-
-    def text(field: str, value) -> dict | None:
-        if x.get(field):
-            return x[field]
-        return file_by_language(value, lang, notes, field) if value else None
-
-    terms = defaultdict(list)
-    for attribute in s.get("attributes") or []:
-        term = attribute.get("taxonomy_term") or {}
-        taxonomy = str(term.get("taxonomy") or (term.get("taxonomy_detail") or {}).get("name") or "")
-        if taxonomy.startswith("mukaan:") and term.get("code"):
-            terms[taxonomy.removeprefix("mukaan:")].append(term["code"])
+def _where(s: dict, tables: dict, notes: Notes) -> dict:
+    """The service's locations: the physical one's name, address, coordinates and
+    accessibility text, whether one is virtual, and the contacts at them."""
     links = s.get("service_at_locations") or tables["service_at_locations"].get(s.get("id"), [])
     places = [link.get("location") or tables["locations"].get(link.get("location_id")) for link in links]
     places = [p for p in places if isinstance(p, dict)]
@@ -176,12 +162,6 @@ def _activity(s: dict, org: dict | None, tables: dict, options: Options, source:
     street, postcode, city = address.get("address_1"), address.get("postal_code"), address.get("city")
     if street and postcode and postcode not in street:
         street = f"{street}, {postcode} {city or ''}".strip()
-    municipality, unplaced = _municipality(s, physical, options, notes)
-    online = any(p.get("location_type") == "virtual" for p in places)
-    if unplaced and not online:
-        notes.error("municipality: the service areas and addresses name no Finnish municipality "
-                    f"({', '.join(filter(None, [a.get('name', '')[:40] for a in s.get('service_areas') or []] + [city]))})",
-                    "give --municipality NAME or a --places file that maps these names")
     lat, lon = _number(physical.get("latitude")), _number(physical.get("longitude"))
     coordinates = None
     if lat is not None and lon is not None:
@@ -191,10 +171,12 @@ def _activity(s: dict, org: dict | None, tables: dict, options: Options, source:
             notes.note(f"coordinates: ({lat:g}, {lon:g}) are not a place on Earth; left out")
     access = " ".join(" ".join(filter(None, (a.get("description"), a.get("details"))))
                       for p in places for a in p.get("accessibility") or [] if isinstance(a, dict))
-    contacts = [clean({"name": c.get("name"), "title": c.get("title"), "email": c.get("email"),
-                       "phone": _phone(c.get("phones"))})
-                for c in (s.get("contacts") or []) + [c for link in links for c in link.get("contacts") or []]
-                if isinstance(c, dict)]
+    contacts = [c for link in links for c in link.get("contacts") or []]
+    return {"physical": physical, "city": city, "street": street, "coordinates": coordinates, "access": access,
+            "online": any(p.get("location_type") == "virtual" for p in places), "contacts": contacts}
+
+
+def _languages(s: dict, lang: str, notes: Notes) -> list[str]:
     languages = []
     for item in s.get("languages") or []:
         code = str(item.get("code") or "").lower().split("-")[0]
@@ -203,14 +185,53 @@ def _activity(s: dict, org: dict | None, tables: dict, options: Options, source:
             languages.append(code)
         elif code:
             notes.note(f"languages: {code!r} is no ISO 639-1 code; left out")
+    return list(dict.fromkeys(languages)) or [lang]
+
+
+def _updated(s: dict, options: Options, notes: Notes) -> dt.date:
     updated = parse_date(s.get("assured_date") or s.get("last_modified") or "")
     if not isinstance(updated, dt.date):
-        updated = options.today
         notes.warn("updated: no assured_date; the import day is used", "check the information")
-    elif (options.today - updated).days > 365:
+        return options.today
+    if (options.today - updated).days > 365:
         notes.warn(f"updated: last checked {updated.isoformat()}, over a year ago",
                    "check the information with the organiser")
-    raw = {
+    return updated
+
+
+def _terms(s: dict) -> dict[str, list[str]]:
+    """Mukaan's taxonomy codes among the service's attributes: {"kind": [...], "topic": [...]}."""
+    terms = defaultdict(list)
+    for attribute in s.get("attributes") or []:
+        term = attribute.get("taxonomy_term") or {}
+        taxonomy = str(term.get("taxonomy") or (term.get("taxonomy_detail") or {}).get("name") or "")
+        if taxonomy.startswith("mukaan:") and term.get("code"):
+            terms[taxonomy.removeprefix("mukaan:")].append(term["code"])
+    return terms
+
+
+def _activity(s: dict, org: dict | None, tables: dict, options: Options, source: str, notes: Notes) -> dict:
+    x = s.get("x_mukaan") or {}                      # Mukaan's own profile: its values win
+    org = s.get("organization") or org or tables["organizations"].get(s.get("organization_id")) or {}
+    lang = detect_lang(s.get("description") or "") or detect_lang(s.get("name") or "") or "fi"
+
+    def text(field: str, value) -> dict | None:
+        if x.get(field):
+            return x[field]
+        return file_by_language(value, lang, notes, field) if value else None
+
+    where = _where(s, tables, notes)
+    municipality, unplaced = _municipality(s, where["physical"], options, notes)
+    if unplaced and not where["online"]:
+        named = [a.get("name", "")[:40] for a in s.get("service_areas") or []] + [where["city"]]
+        notes.error(f"municipality: the service areas and addresses name no Finnish municipality "
+                    f"({', '.join(filter(None, named))})",
+                    "give --municipality NAME or a --places file that maps these names")
+    terms = _terms(s)
+    contacts = [clean({"name": c.get("name"), "title": c.get("title"), "email": c.get("email"),
+                       "phone": _phone(c.get("phones"))})
+                for c in (s.get("contacts") or []) + where["contacts"] if isinstance(c, dict)]
+    raw = clean({
         "id": x.get("id") or slug(s.get("id") or ""),
         "name": text("name", s.get("name")),
         "description": text("description", s.get("description")),
@@ -220,23 +241,22 @@ def _activity(s: dict, org: dict | None, tables: dict, options: Options, source:
                             "phone": _phone(org.get("phones") or s.get("phones"))}) if org.get("name") else None,
         "kind": (terms["kind"] or [None])[0], "topics": terms["topic"],
         "audience": terms["audience"], "accessibility": terms["accessibility"],
-        "languages": list(dict.fromkeys(languages)) or [lang],
-        "municipality": municipality, "online": online,
-        "area": physical.get("name"), "address": x.get("address") or street,
+        "languages": _languages(s, lang, notes),
+        "municipality": municipality, "online": where["online"],
+        "area": where["physical"].get("name"), "address": x.get("address") or where["street"],
         "schedule": _schedule(s.get("schedules") or tables["schedules"].get(s.get("id"), []),
                               x.get("schedule"), lang, notes),
         "cost": _cost(s, x, lang, notes),
         "signup_required": x.get("signup_required"), "url": s.get("url"),
-        "source": x.get("source") or source, "updated": updated,
+        "source": x.get("source") or source, "updated": _updated(s, options, notes),
         "min_age": s.get("minimum_age"), "max_age": s.get("maximum_age"),
-        "coordinates": x.get("coordinates") or coordinates, "contacts": x.get("contacts") or contacts,
-        "accessibility_text": x.get("accessibility_text") or (file_by_language(access, lang, notes, "accessibility")
-                                                               if access else None),
+        "coordinates": x.get("coordinates") or where["coordinates"], "contacts": x.get("contacts") or contacts,
+        "accessibility_text": x.get("accessibility_text") or (file_by_language(where["access"], lang, notes,
+                                                                                "accessibility")
+                                                               if where["access"] else None),
         "series": x.get("series"), "inferred": x.get("inferred", []), "review": x.get("review", []),
-    }
-    if own:                           # Mukaan's own export: exactly what it held
-        return clean(raw)
-    return finish(clean(raw), notes, default_kind="advice")
+    })
+    return raw if x else finish(raw, notes, default_kind="advice")
 
 
 def _records(services, tables: dict, text: str, file: str, name: str, options: Options):
