@@ -50,7 +50,7 @@ def test_hsds_spec_single_service_needs_only_a_municipality():
     a = _one(read_hsds(path, municipality="Tampere")[0])
     assert a.municipality.fi == "Tampere" and a.id == "ac148810-d857-441c-9679-408f346de14b"
     assert a.name.en == "Community Counselling" and a.name.fi is None      # English stays English
-    assert card(a, "fi")["text_lang"] == "en"
+    assert card(a, "fi")["text_lang"] == "en" and "kind" in card(a, "fi")["inferred"]
     assert a.organizer.name == "Example Organization Inc." and a.organizer.phone == "+44 1234 234567"
     assert {"wheelchair", "induction_loop"} <= set(a.accessibility)
     assert "induction loops" in a.accessibility_text.en
