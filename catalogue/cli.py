@@ -129,10 +129,13 @@ def _export(args) -> int:
     except CatalogueError as exc:
         print(exc, file=sys.stderr)
         return 1
-    text = json.dumps(export_hsds(activities), ensure_ascii=False, indent=2) + "\n"
+    exported = export_hsds(activities)
+    text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"exported {len(activities)} activities to {args.out}", file=sys.stderr)
+        held = len(activities) - exported["total_items"]
+        print(f"exported {exported['total_items']} activities to {args.out}"
+              + (f" ({held} waiting for staff review left out)" if held else ""), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
