@@ -86,6 +86,12 @@ def to_bool(value: str) -> bool | str | None:
     return _BOOLS.get(value, value or None)
 
 
+def items(value) -> list:
+    """``value`` when it is a list, else nothing: a field that should hold a list but holds
+    something else is read as empty (and what needed it is reported)."""
+    return value if isinstance(value, list) else []
+
+
 def split_list(value: str) -> list[str]:
     return [p.strip().lower() for p in re.split(r"[|,]", value) if p.strip()]
 

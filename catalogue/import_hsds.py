@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.import_common import (Notes, Options, Record, clean, decode, detect_lang,
-                                            file_by_language, finish, hhmm, json_line, municipality_in,
+                                            file_by_language, finish, hhmm, items, json_line, municipality_in,
                                             parse_date, read_json, slug)
 from mukaan_catalogue.import_csv import table_rows
 from mukaan_catalogue.loader import Problem
@@ -72,9 +72,9 @@ def _services(data) -> tuple[list[tuple[dict, dict | None, str]], dict, str | No
         return [], {}, "expected HSDS: a service, a list of services, an organisation or an API page"
     if "contents" in data:                                 # an API page of services or organisations
         out = []
-        for i, item in enumerate(data.get("contents") or []):
+        for i, item in enumerate(items(data.get("contents"))):
             if isinstance(item, dict) and "services" in item and "status" not in item:
-                out += [(s, item, f"contents[{i}].services[{j}]") for j, s in enumerate(item["services"] or [])]
+                out += [(s, item, f"contents[{i}].services[{j}]") for j, s in enumerate(items(item["services"]))]
             else:
                 out.append((item, None, f"contents[{i}]"))
         return out, {}, None

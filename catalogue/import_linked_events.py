@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from mukaan.nlp import fold
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.import_common import (Notes, Options, Record, audience_from_ages, clean,
-                                            file_by_language, finish, join_words, json_line, municipality_in,
+                                            file_by_language, finish, items, join_words, json_line, municipality_in,
                                             plain, read_json, slug)
 from mukaan_catalogue.loader import Problem
 from mukaan_catalogue.schema import AUDIENCES, LANGS
@@ -69,7 +69,7 @@ def ref_id(ref) -> str:
     """``{"@id": ".../keyword/yso:p4354/"}`` or ``{"id": "yso:p4354"}`` → ``yso:p4354``."""
     if not isinstance(ref, dict):
         return str(ref or "")
-    return ref.get("id") or (ref.get("@id") or "").rstrip("/").rsplit("/", 1)[-1]
+    return str(ref.get("id") or str(ref.get("@id") or "").rstrip("/").rsplit("/", 1)[-1])
 
 
 def multi(value) -> dict:
@@ -230,7 +230,7 @@ def _plan(events: list[dict]) -> list[tuple[dict, list[dict]]]:
         if parent_id and not parent and event.get("sub_event_type", "sub_recurring") == "sub_recurring":
             orphans[parent_id].append(event)
             continue
-        subs = [by_id[ref_id(r)] for r in event.get("sub_events") or [] if ref_id(r) in by_id]
+        subs = [by_id[ref_id(r)] for r in items(event.get("sub_events")) if ref_id(r) in by_id]
         if event.get("super_event_type") == "recurring" and not subs:
             subs = [e for e in events if ref_id(e.get("super_event")) == ref_id(event)]
         plan.append((event, subs))

@@ -70,7 +70,11 @@ def _read(path: Path, fmt: str | None, options: Options):
     fmt = fmt or detect_format(path)
     if fmt not in _READERS:
         return [], [Problem(str(path), 0, f"cannot tell the format: give one of {', '.join(FORMATS)}")]
-    records, problems = _READERS[fmt](path, options)
+    try:
+        records, problems = _READERS[fmt](path, options)
+    except (AttributeError, TypeError, ValueError, KeyError) as exc:   # a shape no reader expects
+        return [], [Problem(str(path), 1, f"the file is not {fmt} as its documentation describes it "
+                            f"({type(exc).__name__}: {exc})", fix=f"check the file, or give another --format")]
     pairs, seen = [], {}
     for record in records:
         found, bad = parse_records([record], str(path))

@@ -306,3 +306,30 @@ def test_import_errors_raise_with_the_report(data_copy):
         import_file(IMPORT / "hsds_page.json", data_dir=data_copy)
     assert len(err.value.problems) == 2 and err.value.report
     assert all(not p.is_error for p in err.value.report)
+
+
+# --- any JSON at all: problems, never a traceback ---------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
+                     st.text(max_size=20), st.sampled_from(["2026-12-24T10:00:00Z", "EventPostponed", "recurring",
+                                                            "helsinki:internet", "mukaan:kind", "active", "Espoo"]))
+_KEYS = st.sampled_from(["id", "name", "description", "services", "contents", "data", "meta", "location",
+                         "start_time", "end_time", "super_event", "sub_events", "super_event_type", "provider",
+                         "offers", "price", "is_free", "keywords", "attributes", "taxonomy_term", "code",
+                         "taxonomy", "schedules", "byday", "service_areas", "service_at_locations", "addresses",
+                         "organization", "organizations", "locations", "status", "languages", "@id", "fi", "sv"])
+_JSON = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                       st.dictionaries(_KEYS, inner, max_size=6)), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=_JSON, fmt=st.sampled_from(["hsds", "linked-events"]))
+def test_any_json_gives_problems_not_a_traceback(tmp_path, document, fmt):
+    import json
+    path = tmp_path / "any.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    activities, problems = read_file(path, fmt, as_of=dt.date(2026, 1, 1))
+    assert all(p.message for p in problems)
