@@ -8,7 +8,6 @@ Mukaan's own export adds an ``x_mukaan`` object per service (the Mukaan profile,
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
 from collections import defaultdict
 from pathlib import Path
