@@ -5,9 +5,10 @@
   build-index          load the catalogue files into the store (SQLite, or PostgreSQL when
                        database_url is set) and embed what changed
   search "TEXT"        search from the command line (--municipality, --lang, --mode, --limit)
-  import FILE          add a CSV, HSDS or Linked Events file to the catalogue, all-or-nothing
-                       (--format csv|hsds|linked-events, --municipality NAME, --dry-run)
-  export --format hsds write the catalogue as Open Referral HSDS JSON (--out FILE)
+  import FILE          add a CSV, HSDS (JSON, or a folder or zip of HSDS CSV tables) or Linked
+                       Events file to the catalogue, all-or-nothing (--format csv|hsds|linked-events,
+                       --municipality NAME, --places FILE, --as-of DATE, --dry-run)
+  export --format hsds write the catalogue as Open Referral HSDS 3.0 JSON (--out FILE)
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 from mukaan.settings import get_settings
-from mukaan_catalogue.loader import CatalogueError, load_dir
+from mukaan_catalogue.loader import CatalogueError, load_dir, shown
 
 
 def _validate(args) -> int:
@@ -50,7 +51,7 @@ def _build(args) -> int:
         print("The index was not changed.", file=sys.stderr)
         return 1
     store = get_store(settings)
-    stats = store.replace_all(activities, get_embedder(), progress=True)
+    stats = store.replace_all(shown(activities), get_embedder(), progress=True)
     print(f"index: {stats['total']} activities, {stats['embedded']} embedded, "
           f"{stats['removed']} removed ({_where(store)})")
     return 0
@@ -71,41 +72,70 @@ def _search(args) -> int:
     return 0
 
 
+def _summary(problems) -> str:
+    counts = {level: sum(p.level == level for p in problems) for level in ("error", "warning", "note")}
+    return ", ".join(f"{n} {level}(s)" for level, n in counts.items())
+
+
 def _import(args) -> int:
-    from mukaan_catalogue.importers import import_file
+    import datetime as dt
+    from mukaan_catalogue.importers import import_file, load_places
     settings = get_settings()
+    places = {}
+    if args.places:
+        places, problems = load_places(Path(args.places))
+        if problems:
+            print("\n".join(map(str, problems)), file=sys.stderr)
+            return 1
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError:
+        print(f"--as-of: {args.as_of!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 1
     store = None
     if not args.dry_run:
         from mukaan_catalogue.search import get_store
         store = get_store(settings)                    # the model is loaded only once the file is valid
     try:
         result = import_file(Path(args.file), data_dir=settings.catalogue_dir, store=store,
-                             fmt=args.format, municipality=args.municipality, dry_run=args.dry_run)
+                             fmt=args.format, municipality=args.municipality, dry_run=args.dry_run,
+                             places=places, as_of=as_of)
     except CatalogueError as exc:
-        print(exc, file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s); nothing was changed.", file=sys.stderr)
+        problems = sorted(exc.problems + getattr(exc, "report", []), key=lambda p: p.line)
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        print(f"{_summary(problems)}; nothing was changed.", file=sys.stderr)
         return 1
+    report = result["report"]
+    if report:
+        print("\n".join(map(str, report)))
+    hidden = f" ({result['hidden']} kept from residents until staff fill them in)" if result["hidden"] else ""
     if args.dry_run:
-        print(f"ok: {result['activities']} activities would be written to {result['file']} (dry run)")
+        print(f"ok: {result['activities']} activities{hidden} would be written to {result['file']} "
+              f"(dry run; {_summary(report)})")
+    elif not result["activities"]:
+        print(f"nothing to import ({_summary(report)}); nothing was changed")
     else:
-        print(f"imported {result['activities']} activities into {result['file']}; index: "
-              f"{result['total']} activities, {result['embedded']} embedded ({_where(store)})")
+        print(f"imported {result['activities']} activities{hidden} into {result['file']}; index: "
+              f"{result['total']} activities, {result['embedded']} embedded ({_where(store)}; {_summary(report)})")
     return 0
 
 
 def _export(args) -> int:
     import json
-    from mukaan_catalogue.importers import export_hsds
+    from mukaan_catalogue.hsds_export import export_hsds
     directory = get_settings().catalogue_dir
     try:
         activities = load_dir(directory)
     except CatalogueError as exc:
         print(exc, file=sys.stderr)
         return 1
-    text = json.dumps(export_hsds(activities), ensure_ascii=False, indent=2) + "\n"
+    exported = export_hsds(activities)
+    text = json.dumps(exported, ensure_ascii=False, indent=2) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"exported {len(activities)} activities to {args.out}", file=sys.stderr)
+        held = len(activities) - exported["total_items"]
+        print(f"exported {exported['total_items']} activities to {args.out}"
+              + (f" ({held} waiting for staff review left out)" if held else ""), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -125,8 +155,10 @@ def main(argv: list[str] | None = None) -> None:
     p.set_defaults(fn=_search)
     p = sub.add_parser("import", help="add a CSV, HSDS or Linked Events file to the catalogue")
     p.add_argument("file"); p.add_argument("--format", choices=["csv", "hsds", "linked-events"])
-    p.add_argument("--municipality", help="for events or services whose place names none")
-    p.add_argument("--dry-run", action="store_true", help="validate only; change nothing")
+    p.add_argument("--municipality", help="the municipality of every record; wins over the data's places")
+    p.add_argument("--places", help="Linked Events place pages, or JSON {\"name in the data\": \"municipality\"}")
+    p.add_argument("--as-of", help="judge past events as on this day (YYYY-MM-DD) instead of today")
+    p.add_argument("--dry-run", action="store_true", help="list every problem, warning and note; change nothing")
     p.set_defaults(fn=_import)
     p = sub.add_parser("export", help="write the catalogue in another format")
     p.add_argument("--format", choices=["hsds"], default="hsds"); p.add_argument("--out")

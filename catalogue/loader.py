@@ -19,12 +19,27 @@ DATA_DIR = Path(__file__).parent / "data" / "activities"
 
 @dataclass
 class Problem:
+    """Something wrong (``level`` "error": nothing is imported), or worth a look ("warning":
+    imported all the same; "note": what the importer inferred, skipped or left out).
+    ``where`` is a JSON path when the file is JSON; ``record`` the record's id in the source;
+    ``fix`` what to do about it."""
     file: str
     line: int
     message: str
+    level: str = "error"
+    record: str = ""
+    where: str = ""
+    fix: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        at = f"{self.file}:{self.line}:" + (f" {self.where}:" if self.where else "")
+        who = f" [{self.record}]" if self.record else ""
+        tag = "" if self.level == "error" else f" {self.level}:"
+        return f"{at}{tag}{who} {self.message}" + (f" — {self.fix}" if self.fix else "")
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
 
 
 class CatalogueError(Exception):
@@ -99,6 +114,11 @@ def read_yaml(path: Path) -> tuple[list[Activity], list[Problem]]:
         return [], [Problem(name, 1, "the file must be a YAML list of activities")]
     records = [(raw, item, item.start_mark.line + 1) for raw, item in zip(data, node.value)]
     return parse_records(records, name)
+
+
+def shown(activities: list[Activity]) -> list[Activity]:
+    """The activities residents may see: those with nothing left for staff to fill in."""
+    return [a for a in activities if a.shown]
 
 
 def load_dir(directory: Path = DATA_DIR) -> list[Activity]:

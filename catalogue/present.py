@@ -48,7 +48,8 @@ def card(activity: Activity, lang: str, score: float | None = None, why: str | N
         "updated": a.updated.isoformat(),
         "demo": a.source == "demo",
         "demo_label": _DEMO.get(lang, _DEMO["fi"]) if a.source == "demo" else None,
-        "text_lang": lang if a.description.has(lang) else "fi",
+        "text_lang": a.description.lang_of(lang),
+        "inferred": list(a.inferred),       # imported fields guessed from the text: staff check them
         "score": round(score, 4) if score is not None else None,
         "why": why if why is not None else explain(a, [], lang),
     }

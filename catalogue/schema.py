@@ -46,14 +46,26 @@ class _Strict(BaseModel):
 
 
 class Text(_Strict):
-    """A text in Finnish (required), Swedish and English."""
-    fi: str = Field(min_length=1)
+    """A text in Finnish, Swedish and English: at least one of them. The demo data always has
+    Finnish; imported data has the languages its publisher wrote (see :class:`Activity`)."""
+    fi: str | None = None
     sv: str | None = None
     en: str | None = None
 
+    @model_validator(mode="after")
+    def _some(self) -> "Text":
+        if not (self.fi or self.sv or self.en):
+            raise ValueError("give the text in at least one of fi, sv, en")
+        return self
+
+    def lang_of(self, lang: str) -> str:
+        """The language :meth:`get` answers in: ``lang`` if there is such text, else Finnish,
+        Swedish, English in this order."""
+        return next(code for code in (lang, *LANGS) if getattr(self, code, None))
+
     def get(self, lang: str) -> str:
-        """The text in ``lang``, else Finnish (the catalogue's required language)."""
-        return getattr(self, lang, None) or self.fi
+        """The text in ``lang``, else in Finnish, else in whichever language there is."""
+        return getattr(self, self.lang_of(lang))
 
     def has(self, lang: str) -> bool:
         return bool(getattr(self, lang, None))
@@ -96,6 +108,19 @@ class Schedule(_Strict):
         return v
 
 
+class Contact(_Strict):
+    """A person or desk to ask (HSDS ``contacts``)."""
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+class Coordinates(_Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class Cost(_Strict):
     free: bool
     text: Text | None = None
@@ -117,10 +142,10 @@ class Activity(_Strict):
     name: Text
     description: Text
     how_to_join: Text
-    organizer: Organizer
+    organizer: Organizer | None = None      # only while ``review`` says it must be filled in
     kind: Kind
-    topics: list[Topic] = Field(min_length=1)
-    audience: list[Audience] = Field(min_length=1)
+    topics: list[Topic] = []                # at least one in the demo data
+    audience: list[Audience] = []           # at least one in the demo data
     languages: list[str] = Field(min_length=1)
     municipality: Municipality | None = None
     online: bool = False
@@ -133,6 +158,15 @@ class Activity(_Strict):
     url: str | None = None
     source: str = "demo"
     updated: dt.date
+    # Kept from imported data (HSDS, Linked Events); the demo data may use them too.
+    series: str | None = None               # the series (Linked Events super-event) it belongs to
+    contacts: list[Contact] = []
+    coordinates: Coordinates | None = None
+    min_age: int | None = Field(None, ge=0, le=130)
+    max_age: int | None = Field(None, ge=0, le=130)
+    accessibility_text: Text | None = None  # the publisher's own words on accessibility
+    inferred: list[str] = []                # fields the importer inferred from the text: check them
+    review: list[str] = []                  # what staff must fill in before the activity is shown
 
     @field_validator("url")
     @classmethod
@@ -160,10 +194,37 @@ class Activity(_Strict):
     def _place(self) -> "Activity":
         if self.municipality is None and not self.online:
             raise ValueError("give a municipality, or mark the activity online: true")
+        if self.organizer is None and not self.review:
+            raise ValueError("organizer: required (or list what is missing under review)")
+        if self.is_demo:
+            self._demo_rules()
+        return self
+
+    def _demo_rules(self) -> None:
+        """The bundled demo data is held to more than imported data: Finnish text everywhere,
+        Swedish in bilingual municipalities, an organiser, nothing left for review. Imported
+        data gets warnings for these instead (``importers``), so residents see what exists."""
+        for field in ("name", "description", "how_to_join"):
+            if not getattr(self, field).fi:
+                raise ValueError(f"{field}.fi: Finnish text is required in the demo data")
+        if not self.schedule.text.fi:
+            raise ValueError("schedule.text.fi: Finnish text is required in the demo data")
+        if not self.topics or not self.audience:
+            raise ValueError("topics and audience: at least one each in the demo data")
+        if self.organizer is None or self.review:
+            raise ValueError("the demo data needs an organizer and nothing left for review")
         if self.municipality and self.municipality.bilingual and not self.description.sv:
             raise ValueError(
                 f"{self.municipality.fi} is bilingual: add Swedish text (description.sv)")
-        return self
+
+    @property
+    def is_demo(self) -> bool:
+        return self.source == "demo"
+
+    @property
+    def shown(self) -> bool:
+        """Whether residents may see it: nothing is left for staff to fill in."""
+        return not self.review
 
     @property
     def is_national(self) -> bool:

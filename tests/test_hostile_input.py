@@ -48,7 +48,12 @@ ROUTES = {
     ("GET", "/api/qr/{activity_id}.svg"), ("GET", "/staff/needs"), ("GET", "/api/staff/needs"),
     ("GET", "/api/staff/needs.csv"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"), ("GET", "/api/privacy"), ("GET", "/privacy"), ("MOUNT", "/"),
+    ("GET", "/hsds/"), ("GET", "/hsds/profile"), ("GET", "/hsds/services"), ("GET", "/hsds/services/{service_id}"),
+    ("GET", "/hsds/organizations"), ("GET", "/hsds/organizations/{organization_id}"), ("GET", "/hsds/taxonomies"),
+    ("GET", "/hsds/taxonomies/{taxonomy_id}"), ("GET", "/hsds/taxonomy_terms"), ("GET", "/hsds/taxonomy_terms/{term_id}"),
+    ("GET", "/hsds/service_at_locations"), ("GET", "/hsds/service_at_locations/{link_id}"),
 }
+HSDS_ONE = sorted(p.split("{")[0] for m, p in ROUTES if p.startswith("/hsds/") and "{" in p)
 
 
 def flat_routes(routes):
@@ -139,6 +144,12 @@ def test_get_routes_take_hostile_query_strings(app_client, path):
 def test_qr_route_takes_hostile_ids(client, segment):
     r = client.get(f"/api/qr/{quote(segment, safe='%')}.svg")
     assert_sane(r, allow=(404,))
+
+
+@pytest.mark.parametrize("segment", HOSTILE_TEXT[2:-1] + ["%ff%fe", "..%2F..%2Fetc%2Fpasswd", "%00", ACTIVITY * 40])
+def test_hsds_routes_take_hostile_ids(client, segment):
+    for prefix in HSDS_ONE:
+        assert_sane(client.get(f"{prefix}{quote(segment, safe='%')}"), allow=(404,))
 
 
 def test_unknown_paths_are_plain_404s(client):

@@ -16,6 +16,7 @@ from mukaan_catalogue.loader import CatalogueError, load_dir, read_yaml
 from mukaan_catalogue.store import Store
 
 IMPORT = Path(__file__).parent / "fixtures" / "import"
+AS_OF = dt.date(2026, 10, 1)          # the Linked Events fixture's events are upcoming on this day
 
 
 def _by_id(activities):
@@ -93,7 +94,7 @@ def test_csv_header_and_encoding_problems(tmp_path):
 
 def test_hsds_fixture():
     activities, problems = read_hsds(IMPORT / "hsds.json")
-    assert problems == []
+    assert [(p.level, p.line) for p in problems] == [("note", _line_of(IMPORT / "hsds.json", "espoo-vanha-kerho"))]
     a = _by_id(activities)
     assert set(a) == {"turku-surevien-kavelyryhma", "3f1c9b2e-8c4d-4a57-9a0e-2b6f1d7e4c10",
                       "online-neuvontachat-maahanmuuttajille"}     # the defunct one is left out
@@ -112,12 +113,10 @@ def test_hsds_fixture():
 
 
 def test_hsds_round_trip(tmp_path, data_copy):
-    activities = load_dir(data_copy)
-    for reader, name in ((read_csv, "activities.csv"), (read_hsds, "hsds.json"),
-                         (read_linked_events, "linked_events.json")):
-        activities += reader(IMPORT / name)[0]
+    activities = load_dir(data_copy) + read_csv(IMPORT / "activities.csv")[0] + read_hsds(IMPORT / "hsds.json")[0]
+    activities += read_linked_events(IMPORT / "linked_events.json", as_of=AS_OF)[0]
     exported = export_hsds(activities)
-    service = exported["services"][0]
+    service = exported["contents"][0]
     assert service["status"] == "active" and service["organization"]["name"]
     assert service["x_mukaan"]["name"]["sv"] and service["schedules"][0]["byday"]
     out = tmp_path / "export.json"
@@ -128,8 +127,8 @@ def test_hsds_round_trip(tmp_path, data_copy):
 
 
 def test_linked_events_fixture():
-    activities, problems = read_linked_events(IMPORT / "linked_events.json")
-    assert problems == []
+    activities, problems = read_linked_events(IMPORT / "linked_events.json", as_of=AS_OF)
+    assert [p.message for p in problems] == ["audience: inferred as adults"]
     a = _by_id(activities)
     assert set(a) == {"demo-agmuisti01", "demo-agperhe01", "demo-agluento01"}
     series = a["demo-agmuisti01"]                      # one activity for the three sub-events
@@ -153,11 +152,12 @@ def test_linked_events_location_by_reference_needs_municipality(tmp_path):
     event["location"] = {"@id": "https://api.hel.fi/linkedevents/v1/place/demo:place9/"}
     path = tmp_path / "events.json"
     path.write_text(json.dumps({"meta": {}, "data": [event]}, indent=2), encoding="utf-8")
-    _, problems = read_linked_events(path)
-    assert len(problems) == 1 and "--municipality" in problems[0].message
+    _, problems = read_linked_events(path, as_of=AS_OF)
+    problems = [p for p in problems if p.is_error]
+    assert len(problems) == 1 and "--municipality" in problems[0].fix
     assert problems[0].line == _line_of(path, '"id": "demo:agperhe01"')
-    activities, problems = read_linked_events(path, municipality="Vanda")
-    assert problems == [] and activities[0].municipality.fi == "Vantaa"
+    activities, problems = read_linked_events(path, municipality="Vanda", as_of=AS_OF)
+    assert not any(p.is_error for p in problems) and activities[0].municipality.fi == "Vantaa"
 
 
 def test_detect_format(tmp_path):
@@ -213,7 +213,7 @@ def test_store_failure_removes_the_written_file(data_copy, store, embedder, monk
 
     monkeypatch.setattr(store, "replace_all", fail)
     with pytest.raises(OSError):
-        import_file(IMPORT / "linked_events.json", data_dir=data_copy, store=store, embedder=embedder)
+        import_file(IMPORT / "linked_events.json", data_dir=data_copy, store=store, embedder=embedder, as_of=AS_OF)
     assert _folder(data_copy) == files and _store_state(store) == state
 
 
@@ -251,7 +251,7 @@ def test_reimport_replaces_and_failure_restores_previous(tmp_path, data_copy, st
 
 def test_dry_run_changes_nothing(data_copy, store):
     files, state = _folder(data_copy), _store_state(store)
-    result = import_file(IMPORT / "linked_events.json", data_dir=data_copy, store=store, dry_run=True)
+    result = import_file(IMPORT / "linked_events.json", data_dir=data_copy, store=store, dry_run=True, as_of=AS_OF)
     assert result["activities"] == 3 and result["dry_run"]
     assert _folder(data_copy) == files and _store_state(store) == state
 
@@ -270,15 +270,16 @@ def test_cli_import_and_export(tmp_path, data_copy, embedder, monkeypatch, capsy
 
     assert run("import", str(IMPORT / "broken.csv")) == 1
     err = capsys.readouterr().err
-    assert "broken.csv:4: kind" in err and "broken.csv:6: updated" in err and "nothing was changed" in err
-    assert run("import", str(IMPORT / "linked_events.json"), "--dry-run") == 0
+    assert "broken.csv:4: [tampere-surevien-vertaisryhma] kind" in err and "nothing was changed" in err
+    assert "broken.csv:6: [" in err and "] updated: '31.9.2026' is not a date" in err
+    assert run("import", str(IMPORT / "linked_events.json"), "--dry-run", "--as-of", "2026-10-01") == 0
     assert not (data_copy / "imported-linked-events.yaml").exists()
-    assert run("import", str(IMPORT / "linked_events.json"), "--format", "linked-events") == 0
+    assert run("import", str(IMPORT / "linked_events.json"), "--format", "linked-events", "--as-of", "2026-10-01") == 0
     assert "imported 3 activities" in capsys.readouterr().out
     assert Store(settings.database).generation() == 1
     out = tmp_path / "catalogue.hsds.json"
     assert run("export", "--format", "hsds", "--out", str(out)) == 0
-    services = json.loads(out.read_text(encoding="utf-8"))["services"]
+    services = json.loads(out.read_text(encoding="utf-8"))["contents"]
     assert len(services) == len(load_dir(data_copy)) == 8
 
 

@@ -1,5 +1,5 @@
 """HTTP hardening for the web app: security headers (a CSP without inline scripts), a request
-size limit, per-client rate limits on the chat and search APIs, and the CORS allow-list for
+size limit, per-client rate limits on the chat, search and HSDS APIs, and the CORS allow-list for
 sites that embed the widget.
 
 The size limit works twice: a declared Content-Length over the limit is answered at once with
@@ -20,6 +20,7 @@ from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from mukaan.settings import Settings
 
 RATE_LIMITED = ("/api/chat", "/api/activities/search")
+RATE_LIMITED_PREFIXES = ("/hsds/",)          # the HSDS read API, open to other systems
 ACTION_CALLS = "/webhook"
 
 
@@ -33,6 +34,10 @@ class BodyLimit:
     async def __call__(self, scope, receive, send):
         limited = self.actions if scope.get("path") == ACTION_CALLS else self.default
         await limited(scope, receive, send)
+
+
+def is_rate_limited(path: str) -> bool:
+    return path in RATE_LIMITED or path.startswith(RATE_LIMITED_PREFIXES) or path == "/hsds"
 
 
 def body_limit(settings: Settings, path: str) -> int:
@@ -54,7 +59,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         limit = body_limit(settings, request.url.path)
         if length and length.isdigit() and int(length) > limit:
             return JSONResponse({"detail": f"Request too large (limit {limit} bytes)"}, status_code=413)
-        if request.url.path in RATE_LIMITED and settings.rate_limit_per_minute > 0:
+        if is_rate_limited(request.url.path) and settings.rate_limit_per_minute > 0:
             client = request.client.host if request.client else "?"
             now = time.monotonic()
             window = hits.setdefault(client, deque())

@@ -41,6 +41,7 @@ export function activityCard(a, lang, { link = true, qr = false, heading = "h3" 
     field(t(lang, "cost"), a.cost, own),
     field(t(lang, "languages"), languages),
     field(t(lang, "join"), a.how_to_join, own),
+    own.lang ? field(t(lang, "textLanguage"), languageName(own.lang, lang)) : null,
     field(t(lang, "why"), a.why),
     field(t(lang, "updated"), formatDate(a.updated, lang)));
   const description = a.description

@@ -223,6 +223,9 @@ function labelsOf(kind, values) {
   return values.map((v) => (list.find((o) => o.value === v) || { label: v }).label).join(", ");
 }
 
+// Fields an importer inferred from an imported activity's text, by their labels.
+const INFERRED_LABEL = { kind: "kind", topics: "topic", audience: "audience" };
+
 function resultDetails(a) {
   const own = a.text_lang && a.text_lang !== state.lang ? { lang: a.text_lang } : {};
   return el("details", { class: "result-details" },
@@ -237,6 +240,7 @@ function resultDetails(a) {
       detailField(T("audience"), labelsOf("audiences", a.audience || [])),
       detailField(T("accessibility"), labelsOf("accessibility", a.accessibility || [])),
       detailField(T("why"), a.why),
+      detailField(T("inferred"), (a.inferred || []).map((f) => T(INFERRED_LABEL[f] || f)).join(", ")),
       detailField(T("updated"), formatDate(a.updated, state.lang))),
     safeUrl(a.url) ? el("p", {}, el("a", { href: safeUrl(a.url), target: "_blank", rel: "noopener noreferrer" },
       a.url, hiddenText(` ${T("newTab")}`))) : null);

@@ -1,0 +1,206 @@
+"""The catalogue as an Open Referral HSDS 3.0 read API under ``/hsds/``, for the city's other
+systems and for directories that reuse Mukaan's catalogue.
+
+Routes, pagination (``total_items, total_pages, page_number, size, first_page, last_page,
+empty, contents``) and filters (``search``, ``taxonomy_term_id``, ``taxonomy_id``,
+``organization_id``, ``modified_after``) follow the HSDS 3.0 API reference. Open without a
+token, rate limited like the search (``web/security.py``). What residents may see is served:
+activities waiting for staff review are left out. The HSDS records are built once per
+catalogue generation (``hsds_export``)."""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from mukaan.nlp import fold
+from mukaan_catalogue import hsds_export as hsds
+from mukaan_catalogue.search import get_searcher
+from web.api.routes.health import require_catalogue
+
+router = APIRouter(prefix="/hsds", tags=["HSDS 3.0"], dependencies=[Depends(require_catalogue)],
+                   responses={503: {"description": "The catalogue is loading or not available"},
+                              429: {"description": "Too many requests"}})
+PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
+@dataclass
+class _Entry:
+    service: dict
+    text: str                                 # folded words, for ``search``
+    updated: dt.date
+    terms: set[str] = field(default_factory=set)
+    taxonomies: set[str] = field(default_factory=set)
+
+
+class _Index:
+    """The HSDS records of one catalogue generation."""
+
+    def __init__(self, activities, generation: int):
+        self.generation = generation
+        self.entries: list[_Entry] = []
+        self.organizations: dict[str, dict] = {}
+        for a in activities:
+            if not a.shown:
+                continue
+            service = hsds.service(a)
+            words = [a.name, a.description, a.how_to_join]
+            text = " ".join([*(t.get(lang) for t in words for lang in ("fi", "sv", "en") if t.has(lang)),
+                             a.organizer.name, a.municipality.fi if a.municipality else ""])
+            terms = {attr["taxonomy_term_id"] for attr in service["attributes"]}
+            tax = {attr["taxonomy_term"]["taxonomy_id"] for attr in service["attributes"]}
+            self.entries.append(_Entry(service, fold(text), a.updated, terms, tax))
+            self.organizations.setdefault(service["organization"]["id"], service["organization"])
+        self.services = {e.service["id"]: e for e in self.entries}
+        self.locations = {link["id"]: link for e in self.entries for link in e.service.get("service_at_locations", [])}
+
+
+_cache: dict[str, _Index] = {}
+_lock = threading.Lock()
+
+
+def _index() -> _Index:
+    snap = get_searcher().snapshot()
+    index = _cache.get("index")
+    if index is None or index.generation != snap.generation:
+        with _lock:
+            index = _cache.get("index")
+            if index is None or index.generation != snap.generation:
+                index = _cache["index"] = _Index(snap.activities, snap.generation)
+    return index
+
+
+def _page(items: list, page: int, per_page: int) -> dict:
+    start = (page - 1) * per_page
+    return hsds.page(items[start:start + per_page], page, per_page, len(items))
+
+
+def _matches(text: str, search: str | None) -> bool:
+    return all(word in text for word in fold(search or "").split())
+
+
+def _since(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise HTTPException(422, detail="modified_after: give a date or datetime (ISO 8601)") from None
+
+
+def _entries(index: _Index, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after) -> list[_Entry]:
+    since = _since(modified_after)
+    return [e for e in index.entries
+            if _matches(e.text, search)
+            and (not taxonomy_term_id or taxonomy_term_id in e.terms)
+            and (not taxonomy_id or taxonomy_id in e.taxonomies)
+            and (not organization_id or e.service["organization_id"] == organization_id)
+            and (since is None or e.updated >= since)]
+
+
+def _paging(page: int = Query(1, ge=1, le=100_000, description="Page number"),
+            per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE, description="Results on one page")):
+    return page, per_page
+
+
+def _filters(search: str | None = Query(None, max_length=200, description="Full text search"),
+             taxonomy_term_id: str | None = Query(None, max_length=64),
+             taxonomy_id: str | None = Query(None, max_length=64),
+             organization_id: str | None = Query(None, max_length=64),
+             modified_after: str | None = Query(None, max_length=40, description="ISO 8601 date or datetime")):
+    return search, taxonomy_term_id, taxonomy_id, organization_id, modified_after
+
+
+@router.get("/", summary="HSDS version and profile of this API")
+async def root(request: Request) -> dict:
+    base = str(request.base_url)
+    return {"version": hsds.HSDS_VERSION, "profile": f"{base}hsds/profile", "openapi_url": f"{base}openapi.json"}
+
+
+@router.get("/profile", summary="The Mukaan HSDS profile (JSON Schema of the x_mukaan extension)")
+async def profile() -> dict:
+    return hsds.profile()
+
+
+@router.get("/services", summary="Services, paginated and filtered")
+async def services(paging=Depends(_paging), filters=Depends(_filters)) -> dict:
+    index = await run_in_threadpool(_index)
+    return _page([e.service for e in _entries(index, *filters)], *paging)
+
+
+@router.get("/services/{service_id}", summary="One fully nested service")
+async def service(service_id: str) -> dict:
+    entry = (await run_in_threadpool(_index)).services.get(service_id)
+    if entry is None:
+        raise HTTPException(404, detail="No such service")
+    return entry.service
+
+
+@router.get("/organizations", summary="Organisations, paginated")
+async def organizations(paging=Depends(_paging),
+                        search: str | None = Query(None, max_length=200, description="Full text search")) -> dict:
+    index = await run_in_threadpool(_index)
+    items = [o for o in index.organizations.values() if _matches(fold(o["name"]), search)]
+    return _page(items, *paging)
+
+
+@router.get("/organizations/{organization_id}", summary="One organisation with its services")
+async def organization(organization_id: str) -> dict:
+    index = await run_in_threadpool(_index)
+    org = index.organizations.get(organization_id)
+    if org is None:
+        raise HTTPException(404, detail="No such organization")
+    services = [{k: e.service[k] for k in ("id", "name", "description", "status", "url") if k in e.service}
+                for e in index.entries if e.service["organization_id"] == organization_id]
+    return {**org, "services": services}
+
+
+@router.get("/taxonomies", summary="The taxonomies of Mukaan's terms")
+async def taxonomies(paging=Depends(_paging),
+                     search: str | None = Query(None, max_length=200, description="Full text search")) -> dict:
+    return _page([t for t in hsds.taxonomies() if _matches(fold(f"{t['name']} {t['description']}"), search)], *paging)
+
+
+def _one(items, item_id: str, what: str) -> dict:
+    found = next((item for item in items if item["id"] == item_id), None)
+    if found is None:
+        raise HTTPException(404, detail=f"No such {what}")
+    return found
+
+
+@router.get("/taxonomies/{taxonomy_id}", summary="One taxonomy")
+async def taxonomy(taxonomy_id: str) -> dict:
+    return _one(hsds.taxonomies(), taxonomy_id, "taxonomy")
+
+
+@router.get("/taxonomy_terms", summary="Taxonomy terms, paginated")
+async def taxonomy_terms(paging=Depends(_paging),
+                         search: str | None = Query(None, max_length=200, description="Full text search"),
+                         taxonomy_id: str | None = Query(None, max_length=64)) -> dict:
+    terms = [t for t in hsds.taxonomy_terms() if (not taxonomy_id or t["taxonomy_id"] == taxonomy_id)
+             and _matches(fold(f"{t['code']} {t['name']} {t['description']}"), search)]
+    return _page(terms, *paging)
+
+
+@router.get("/taxonomy_terms/{term_id}", summary="One taxonomy term")
+async def taxonomy_term(term_id: str) -> dict:
+    return _one(hsds.taxonomy_terms(), term_id, "taxonomy term")
+
+
+@router.get("/service_at_locations", summary="Services at locations, paginated and filtered")
+async def service_at_locations(paging=Depends(_paging), filters=Depends(_filters)) -> dict:
+    index = await run_in_threadpool(_index)
+    links = [link for e in _entries(index, *filters) for link in e.service.get("service_at_locations", [])]
+    return _page(links, *paging)
+
+
+@router.get("/service_at_locations/{link_id}", summary="One service at a location")
+async def service_at_location(link_id: str) -> dict:
+    link = (await run_in_threadpool(_index)).locations.get(link_id)
+    if link is None:
+        raise HTTPException(404, detail="No such service_at_location")
+    return link
