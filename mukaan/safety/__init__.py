@@ -49,15 +49,18 @@ class CrisisCheck:
 def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> CrisisCheck:
     """Does ``text`` speak of suicide, self-harm, violence or abuse? Without ``model`` only the
     lexicon route runs."""
-    found, set_aside, calm = scan(text, lang)
+    words = scan(text, lang)
+    found = list(words.found)
     scores = model.score(text) if model is not None and not text.startswith("/") else None   # not a payload
-    if scores and set_aside and scores.whole >= model.thresholds.calm_veto:
-        found += set_aside
-    routes = ["lexicon"] if found else []
+    if scores and words.set_aside and scores.whole >= model.thresholds.calm_veto:
+        found += words.set_aside
     # An everyday idiom the word lists know ("dö av tristess") asks more of the classifier too.
-    if scores and model.is_crisis(scores, strict=calm and not found):
-        routes.append("semantic")
-        found += [scores.label] if scores.label in CLASSES else []
+    semantic = bool(scores) and model.is_crisis(scores, strict=words.calm and not found)
+    if scores and words.over and not semantic:
+        found = []          # "yritin itsemurhaa, mut siitä on 12 vuotta": both routes hear it is over
+    routes = (["lexicon"] if found else []) + (["semantic"] if semantic else [])
+    if semantic and scores.label in CLASSES:
+        found.append(scores.label)
     quiet = bool(scores) and not routes and scores.support >= model.thresholds.support
     ordered = sorted(set(found) or ({"suicidal"} if routes else set()), key=CLASSES.index)
     return CrisisCheck(ordered, tuple(routes), quiet)
@@ -66,8 +69,8 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
 def is_calm_phrase(text: str, lang: str = "fi") -> bool:
     """An everyday phrase with an alarming word ("dör av tristess") and nothing in the crisis
     lexicon: the NLU classifier's crisis guess is overruled for these."""
-    found, _, calm = scan(text, lang)
-    return calm and not found
+    words = scan(text, lang)
+    return words.calm and not words.found
 
 
 def load_model(settings: Settings, encode: Encode, model_id: str) -> CrisisModel:

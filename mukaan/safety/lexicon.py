@@ -8,6 +8,7 @@ and easy to read; the semantic route (``semantic.py``) covers what no list fores
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.matcher import Matcher
@@ -136,13 +137,17 @@ CALM_PATTERNS: list[str] = [
     # idioms of tiredness, hunger, cold, laughter: said of the day, not of one's life
     "kuollut vasymyksesta", "kuolen nalkaan", "kuolla nalkaan", "kuolen janoon", "kuoliaaks",
     "henki lahtee", "kuolen tylsyyteen", "tylsyyteen", "nauruun", "kuolla nauruun",
-    # laughter marks a joke; so does a hurt long over ("siitä on 15 vuotta"): the classifier
-    # then needs its higher threshold too (mukaan.safety.check)
-    "haha", "hahah", "lol$", "vuosia sitten", "vuotta sitten", "siita on … vuotta", "aikoinaan", "nuorena",
-    "lapsena", "years ago", "as a child", "when i was young", "ar sedan", "som barn", "som ung",
-    "tar$ livet av mig",
+    # laughter marks a joke: the classifier then needs its higher threshold too (mukaan.safety.check)
+    "haha", "hahah", "lol$", "tar$ livet av mig", "naan yliannost",
     # "the flu / my boss is killing me": said of a thing, or as a joke with a condition
     "tappaa mut$ jos$", "tappaa mut$ kun$", "tappaa mut$ ,$", "tappaa mut$ .$",
+]
+
+# A hurt long over ("siitä on 15 vuotta", "years ago"): with these in the message, the crisis
+# words are set aside for the whole message, but only where the classifier agrees it is calm.
+OVER_PATTERNS: list[str] = [
+    "vuosia sitten", "vuotta sitten", "siita on … vuotta", "aikoinaan", "nuorena", "lapsena",
+    "years ago", "as a child", "when i was young", "ar sedan", "som barn", "som ung",
 ]
 
 NEGATIONS = {"en", "ei", "emme", "ette", "eivat", "enka", "eika", "inte", "aldrig", "ej", "not",
@@ -179,13 +184,23 @@ def _matchers(lang: str):
     calm = Matcher(nlp.vocab)
     for i, pattern in enumerate(CALM_PATTERNS):
         calm.add(f"k{i}", [_token_patterns(pattern)])
-    return nlp, crisis, calm
+    over = Matcher(nlp.vocab)
+    for i, pattern in enumerate(OVER_PATTERNS):
+        over.add(f"o{i}", [_token_patterns(pattern)])
+    return nlp, crisis, calm, over
 
 
-def scan(text: str, lang: str) -> tuple[list[str], list[str], bool]:
-    """The crisis classes found in ``text`` (negations applied), those a calm phrase set aside,
-    and whether a calm phrase was found at all."""
-    nlp, crisis, calm = _matchers(lang if lang in LANGS else "fi")
+@dataclass
+class Scan:
+    found: list[str]        # crisis classes found (negations applied)
+    set_aside: list[str]    # those inside a calm phrase
+    calm: bool              # a calm phrase anywhere
+    over: bool              # a hurt told as long over
+
+
+def scan(text: str, lang: str) -> Scan:
+    """What the word lists find in ``text``."""
+    nlp, crisis, calm, over = _matchers(lang if lang in LANGS else "fi")
     doc = fold_norms(nlp.make_doc(text[:5000]))
     calm_spans = [(s, e) for _, s, e in calm(doc)]
     found, set_aside = [], []
@@ -194,4 +209,4 @@ def scan(text: str, lang: str) -> tuple[list[str], list[str], bool]:
         if negatable and {t.norm_ for t in doc[max(0, start - 3):start]} & NEGATIONS:
             continue
         (set_aside if any(s <= start < e for s, e in calm_spans) else found).append(category)
-    return found, set_aside, bool(calm_spans)
+    return Scan(found, set_aside, bool(calm_spans), bool(over(doc)))
