@@ -99,3 +99,13 @@ def test_chat_offers_the_crisis_line_quietly_after_the_answer_to_grief(client):
 
 def test_health_says_the_crisis_check_runs_both_routes(client):
     assert client.get("/health").json()["components"]["crisis_check"] == "ok"
+
+
+def test_a_hurt_long_over_is_not_an_emergency_unless_the_classifier_hears_it_again(model):
+    over = verdict("yritin itsemurhaa vuosia sitten, nyt voin hyvin ja haluaisin vapaaehtoiseksi "
+                   "mielenterveysyhdistykseen", "fi", model)
+    assert not over and over.quiet
+    again = verdict("yritin itsemurhaa vuosia sitten ja nyt mietin taas samaa joka ilta", "fi", model)
+    assert again and "lexicon" in again.routes and "semantic" in again.routes
+    assert safety.check("yritin itsemurhaa vuosia sitten, nyt voin hyvin", "fi"), \
+        "without the classifier the word lists alone decide: no message is set aside on a guess"
