@@ -3,8 +3,9 @@
   .venv/bin/python scripts/eval_chat.py             # starts Rasa + web app on spare ports
   .venv/bin/python scripts/eval_chat.py --url http://127.0.0.1:8000   # a running stack
 
-Runs ../shared/eval/chat.yaml and crisis.yaml plus tests/eval/chat_cases.yaml and
-crisis_cases.yaml, following the rules in ../shared/eval/README.md, and prints the figures.
+Runs ../shared/eval/chat.yaml and crisis.yaml, tests/eval/chat_cases.yaml and
+crisis_cases.yaml, and the blind conversations (tests/eval/blind/chat_{dev,test}.yaml: tune on
+dev only), following the rules in ../shared/eval/README.md, and prints the figures.
 """
 from __future__ import annotations
 
@@ -58,7 +59,8 @@ def load(path: Path):
 
 def run(url: str, show: bool) -> int:
     with httpx.Client(base_url=url, timeout=60) as client:
-        for name, path in (("shared", SHARED / "chat.yaml"), ("own", OWN / "chat_cases.yaml")):
+        for name, path in (("shared", SHARED / "chat.yaml"), ("own", OWN / "chat_cases.yaml"),
+                           ("blind dev", OWN / "blind" / "chat_dev.yaml"), ("blind test", OWN / "blind" / "chat_test.yaml")):
             cases = load(path)
             if not cases:
                 continue
