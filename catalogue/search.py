@@ -7,6 +7,7 @@ builds a new snapshot and swaps it in whole: a search sees one catalogue, old or
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,6 +47,14 @@ class Filters:
     free_only: bool = False
     online_only: bool = False
     accessibility: tuple[str, ...] = ()
+    today: dt.date | None = None         # activities whose dates have all passed are left out
+
+    @property
+    def day(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+ONGOING = dt.date.max.toordinal()  # the "last date" of an activity without dates
 
 
 @dataclass
@@ -83,6 +92,7 @@ class _Snapshot:
         self.free = np.array([a.cost.free for a in acts], dtype=bool)
         self.online = np.array([a.online for a in acts], dtype=bool)
         self.languages = [frozenset(a.languages) for a in acts]
+        self.last_day = np.array([a.last_date.toordinal() if a.last_date else ONGOING for a in acts], dtype=np.int64)
         docs = [[t for lang in passage_langs(a) for t in _passage_tokens(passage_text(a, lang), lang)] or ["_"]
                 for a in acts]
         self.bm25 = bm25s.BM25()
@@ -99,7 +109,7 @@ class _Snapshot:
             self.ann.add(np.arange(len(self.matrix)), self.matrix)
 
     def mask(self, f: Filters) -> np.ndarray:
-        keep = np.ones(len(self.activities), dtype=bool)
+        keep = self.last_day >= f.day.toordinal()
         place = gazette().resolve(f.municipality) if f.municipality else None
         if place is not None:
             codes = [int(place.code)] + ([int(m.code) for m in gazette().nearby(place.code)] if f.nearby else [])
