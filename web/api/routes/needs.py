@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
 
 from mukaan.settings import get_needs_log

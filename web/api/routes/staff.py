@@ -101,8 +101,8 @@ SLIP_TEXTS = {
 }
 
 
-def _option(value: str, label: str) -> dict[str, str]:
-    return {"value": value, "label": label}
+def _option(value: str, text: str) -> dict[str, str]:
+    return {"value": value, "label": text}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,8 +124,8 @@ async def options(lang: Lang = "fi") -> dict:
                     key=lambda c: (c not in ("fi", "sv", "en"), label(LANGUAGE_NAMES, c, lang)))
     places = sorted(gazette(), key=lambda m: m.fi)
     return {
-        "kinds": [_option(k, kindlabel(k, lang)) for k in KINDS],
-        "topics": sorted((_option(t, topiclabel(t, lang)) for t in TOPICS), key=lambda o: o["label"]),
+        "kinds": [_option(k, kind_label(k, lang)) for k in KINDS],
+        "topics": sorted((_option(t, topic_label(t, lang)) for t in TOPICS), key=lambda o: o["label"]),
         "audiences": [_option(a, label(AUDIENCE_LABELS, a, lang)) for a in AUDIENCES],
         "accessibility": [_option(a, label(ACCESSIBILITY_LABELS, a, lang)) for a in ACCESSIBILITY],
         "languages": [_option(c, label(LANGUAGE_NAMES, c, lang)) for c in spoken],
