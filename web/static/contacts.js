@@ -26,6 +26,6 @@ export function contactFields(a, lang) {
       map ? [" ", external(map, t(lang, "map"), lang, `: ${a.address}`)] : null)]);
   }
   const page = safeUrl(c.url);
-  if (page) fields.push(["web", t(lang, "organizerPage"), external(page, page.replace(/^https?:\/\//, "").replace(/\/$/, ""), lang)]);
+  if (page) fields.push(["web", t(lang, "web"), external(page, page.replace(/^https?:\/\//, "").replace(/\/$/, ""), lang)]);
   return fields;
 }

@@ -26,8 +26,8 @@ function resultDetails(a, { lang, options }) {
     el("dl", { class: "fields" },
       detailField(T("join"), a.how_to_join),
       detailField(T("time"), a.schedule),
-      detailField(T("organizer"), a.organizer),
-      contactFields(a, lang).map(([, label, value]) => detailField(label, value)),
+      detailField(T("contact"), el("span", {}, a.organizer,
+        contactFields(a, lang).map(([, label, value]) => [el("br"), `${label}: `, value]))),
       detailField(T("languages"), labelsOf(options, "languages", a.languages || [])),
       detailField(T("audience"), labelsOf(options, "audiences", a.audience || [])),
       detailField(T("accessibility"), (a.accessibility_labels || []).join(", ")),
@@ -37,7 +37,8 @@ function resultDetails(a, { lang, options }) {
       a.url, hiddenText(` ${T("newTab")}`))) : null);
 }
 
-function pickButton(a, { lang, picked, onPick }) {
+/** The button that adds `a` to the referral or takes it away. */
+export function pickButton(a, { lang, picked, onPick }) {
   const inReferral = picked.has(a.id);
   const button = el("button", { type: "button", class: inReferral ? "pick picked" : "pick primary" },
     t(lang, inReferral ? "added" : "add"), hiddenText(`: ${a.name}`));
@@ -57,4 +58,20 @@ export function resultItem(a, context) {
     el("p", { class: "result-org" }, a.organizer),
     resultDetails(a, context),
     pickButton(a, context));
+}
+
+/** What a failed search says: "No municipality called Vantta. Did you mean Vantaa?" with a button
+ *  that searches with the suggestion (onUse(name)), or the server's message. */
+export function searchError(data, municipality, lang, onUse) {
+  if (data.did_you_mean === undefined) {
+    const detail = Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail || "";
+    return [`${t(lang, "searchFailed")} ${detail}`];
+  }
+  const nodes = [t(lang, "unknownMunicipality", { name: municipality })];
+  if (data.did_you_mean) {
+    const use = el("button", { type: "button", class: "link-button" }, t(lang, "useSuggestion", { name: data.did_you_mean }));
+    use.addEventListener("click", () => onUse(data.did_you_mean));
+    nodes.push(" ", t(lang, "didYouMean", { name: data.did_you_mean }), " ", use);
+  }
+  return nodes;
 }

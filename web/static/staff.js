@@ -7,7 +7,7 @@
 
 import { $, $$, applyTexts, el, formatDate, hiddenText } from "./dom.js";
 import { emailText, slipItem, smsText } from "./slip.js";
-import { resultItem } from "./staff-results.js";
+import { pickButton, resultItem, searchError } from "./staff-results.js";
 import { pickLang, t } from "./texts.js";
 
 const TOKEN_KEY = "mukaan-staff-token";
@@ -188,8 +188,10 @@ async function search(event) {
       state.results = [];  // old results never stand under a message about a new search
       renderResults();
       $("#search-status").textContent = "";
-      if (data.did_you_mean !== undefined) showUnknownPlace(query.get("municipality"), data.did_you_mean);
-      else $("#search-error").textContent = `${T("searchFailed")} ${describeError(data)}`;
+      $("#search-error").replaceChildren(...searchError(data, query.get("municipality"), state.lang, (place) => {
+        $("#municipality").value = place;
+        $("#search").requestSubmit();
+      }));
       return;
     }
     state.results = data.results;
@@ -203,32 +205,16 @@ async function search(event) {
   }
 }
 
-/** "No municipality called Vantta. Did you mean Vantaa?" with a button that searches with it. */
-function showUnknownPlace(name, suggestion) {
-  const error = $("#search-error");
-  error.replaceChildren(T("unknownMunicipality", { name }));
-  if (!suggestion) return;
-  const use = el("button", { type: "button", class: "link-button" }, T("useSuggestion", { name: suggestion }));
-  use.addEventListener("click", () => {
-    $("#municipality").value = suggestion;
-    $("#search").requestSubmit();
-  });
-  error.append(" ", T("didYouMean", { name: suggestion }), " ", use);
-}
-
-function describeError(data) {
-  if (typeof data.detail === "string") return data.detail;
-  if (Array.isArray(data.detail)) return data.detail.map((d) => d.msg).join("; ");
-  return "";
-}
-
 // ---------------------------------------------------------------------------------------------
 // Results (staff-results.js): a compact list; when nothing fits well, the nearest alternatives
 // apart under their own heading.
 
+function resultContext() {
+  return { lang: state.lang, options: state.options, picked: state.picked, onPick: togglePick };
+}
+
 function renderResults() {
-  const context = { lang: state.lang, options: state.options, picked: state.picked, onPick: togglePick };
-  const items = state.results.map((a) => resultItem(a, context));
+  const items = state.results.map((a) => resultItem(a, resultContext()));
   $("#results").replaceChildren(...items);
   $("#alternatives").replaceChildren(...(state.goodMatch ? [] : items));
   $("#alternatives-area").hidden = state.goodMatch || !items.length;
@@ -244,7 +230,7 @@ function togglePick(a, button) {
   else state.picked.delete(a.id);
   if (button) {
     const item = button.closest(".result");
-    const fresh = pickButton(a);
+    const fresh = pickButton(a, resultContext());
     button.replaceWith(fresh);
     fresh.focus();
     item.classList.toggle("picked", adding);

@@ -80,7 +80,7 @@ SLIP_TEXTS = {
         "title": "Verksamhet för dig",
         "intro": "Här är verksamheten som vi pratade om. Du kan kontakta arrangören "
                  "eller gå dit. Det är frivilligt att delta.",
-        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här kommer du med",
+        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här deltar du",
         "cost": "Pris", "languages": "Språk", "contact": "Kontaktuppgifter", "phone": "Telefon",
         "email": "E-post", "web": "På nätet", "qr": "Läs koden med telefonen så ser du mer information.",
         "updated": "Uppgifterna uppdaterade", "demo": "Exempeldata: den här verksamheten är ett påhittat exempel.",
