@@ -17,6 +17,7 @@ import numpy as np
 
 from mukaan.nlp import fold, pipeline
 from mukaan.settings import get_settings
+from mukaan.texts import say
 from mukaan_catalogue.embedding import get_embedder, use_serving_threads
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
@@ -306,10 +307,11 @@ class Signals:
         return combined - w.away * self.away
 
 
+# "Vertaistuki aiheesta suru ja menetys – Vantaa." (kind, the topics shared with the query, place)
 _WHY = {
-    "fi": ("Sopii hakuusi: {topics}.", "{kind}, {place}."),
-    "sv": ("Passar din sökning: {topics}.", "{kind}, {place}."),
-    "en": ("Matches your search: {topics}.", "{kind}, {place}."),
+    "fi": (" aiheesta {topics}", "{kind}{about} – {place}."),
+    "sv": (" om {topics}", "{kind}{about} – {place}."),
+    "en": (" about {topics}", "{kind}{about} – {place}."),
 }
 _ONLINE = {"fi": "verkossa", "sv": "på nätet", "en": "online"}
 
@@ -321,11 +323,8 @@ def explain(activity: Activity, query_topics: list[str], lang: str) -> str:
     place = activity.municipality.name(lang) if activity.municipality else _ONLINE[lang]
     if activity.municipality and activity.online:
         place += f" / {_ONLINE[lang]}"
-    tail = _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), place=place)
-    if shared:
-        head = _WHY[lang][0].format(topics=", ".join(topic_label(t, lang) for t in shared))
-        return f"{head} {tail}"
-    return tail
+    about = _WHY[lang][0].format(topics=say("and", lang).join(topic_label(t, lang) for t in shared)) if shared else ""
+    return _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), about=about, place=place)
 
 
 def get_store(settings=None):
