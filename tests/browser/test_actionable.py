@@ -105,6 +105,8 @@ def test_card_without_text_in_the_readers_language_says_so(page, base_url):
     expect(first.locator(".card-name")).to_have_attribute("lang", "fi")
     expect(second.locator(".no-own-text")).to_have_count(0)
     audit(page, "chat: card without English text")
+    first.scroll_into_view_if_needed()
+    screenshots(page, "card-no-own-text")
 
 
 def test_kiosk_offers_its_town_and_prints_one_page_with_contacts(page, base_url):
@@ -113,6 +115,7 @@ def test_kiosk_offers_its_town_and_prints_one_page_with_contacts(page, base_url)
     question = page.locator(".msg.bot").last
     expect(question.locator(".buttons button").first).to_have_text("Vantaa")
     audit(page, "kiosk: the town as the first answer")
+    screenshots(page, "kiosk-town-button")
     before = page.locator(".msg.bot").count()
     question.locator(".buttons button").first.click()
     wait_for_reply(page, before)
