@@ -43,6 +43,11 @@ ONLINE_CUE = re.compile(r"verkossa|verkon kautta|netissä|netin kautta|etänä|p
                         r"internet|video", re.IGNORECASE)
 
 
+# "For my mother instead": the same need, for someone else (fit.py then fits the activities to them).
+FOR_SOMEONE = re.compile(r"\b(äidil|isäl|mummol|mummil|vaaril|ukil|puolisol|miehel|vaimol|lapsel|pojal|"
+                         r"tyttärel|ystäväl)\w*|\b(for|åt|för) (my|min|mitt|mina)\b", re.IGNORECASE)
+
+
 def is_refinement(tracker: Tracker) -> bool:
     """A short follow-up after results that only narrows the last search ("entä verkossa?",
     "helst på svenska", "and online?"): the situation and the need stay as they were."""
@@ -51,7 +56,7 @@ def is_refinement(tracker: Tracker) -> bool:
         return False
     if detect_topics(text, lang_of(tracker)):
         return False
-    return bool(ONLINE_CUE.search(text) or asked_languages(text))
+    return bool(ONLINE_CUE.search(text) or asked_languages(text) or FOR_SOMEONE.search(text))
 
 
 def message_text(tracker: Tracker) -> str:
@@ -112,6 +117,8 @@ class ValidateSlotMappings(ValidationAction):
         lang = lang_of(tracker)
         if asked and intent in ("dont_care", "deny"):
             return {"situation": ANY, "topics": []}
+        if is_refinement(tracker) and FOR_SOMEONE.search(text) and tracker.get_slot("situation") not in (None, ANY):
+            return {"situation": f"{tracker.get_slot('situation')}. {text}"}  # the same need, for them
         if not text or intent in NOT_A_SITUATION or is_refinement(tracker):
             return {}
         topics = detect_topics(text, lang)

@@ -193,3 +193,11 @@ def test_online_follow_up_searches_online_only(searcher):
     messages, _ = run(ActionSearch(), tracker(slots=slots))
     cards = next(m["custom"]["activities"] for m in messages if m.get("custom"))
     assert cards and all(c["online"] for c in cards)
+
+
+@pytest.mark.parametrize("text,lang", [("entä äidilleni?", "fi"), ("för min mamma i stället", "sv"),
+                                       ("for my mother instead", "en")])
+def test_for_someone_else_keeps_the_need_and_adds_them(text, lang):
+    last = {"situation": "kaipaan seuraa", "topics": ["loneliness"], "municipality": "Turku", "shown": ["x"]}
+    slots = extract(tracker(text, intent="describe_situation", lang=lang, slots=last))
+    assert slots["situation"] == f"kaipaan seuraa. {text}" and "topics" not in slots and "kind" not in slots
