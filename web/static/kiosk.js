@@ -168,8 +168,9 @@ async function loadConfig() {
   }
 }
 
-/** Prints the latest suggestions alone, under a title, on one A4 page (kiosk.css). */
-function print() {
+/** Before any printing (the Print button or the browser's own): the latest suggestions alone,
+ *  under a title, on one A4 page (kiosk.css). */
+function markForPrint() {
   const latest = $$("#messages .msg.bot").filter((m) => m.querySelector(".cards")).pop();
   for (const m of $$("#messages .msg.printed")) m.classList.remove("printed");
   $$(".print-title").forEach((node) => node.remove());
@@ -177,7 +178,6 @@ function print() {
     latest.classList.add("printed");
     latest.prepend(el("p", { class: "print-title", "aria-hidden": "true" }, t(lang, "printTitle")));
   }
-  window.print();
 }
 
 function onSubmit(form, input, handler) {
@@ -200,7 +200,8 @@ function listen() {
   onSubmit($("#start-form"), $("#start-input"), begin);
   onSubmit($("#form"), $("#input"), (text) => conversation.send(text));
   $("#end").addEventListener("click", wipe);
-  $("#print").addEventListener("click", print);
+  $("#print").addEventListener("click", () => window.print());
+  window.addEventListener("beforeprint", markForPrint);
   $("#still-here").addEventListener("click", () => idle.stillHere());
   $("#end-now").addEventListener("click", wipe);
   dialog.addEventListener("cancel", (event) => {  // Escape means "I'm still here"
