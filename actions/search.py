@@ -14,6 +14,7 @@ from actions.slots import ANY, INTENT_KIND, lang_of, message_text
 from mukaan.texts import say
 from mukaan.needs import is_unmet
 from mukaan.settings import get_needs_log, get_settings
+from mukaan_catalogue.fit import Person, fits
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import as_text, card, result_card
 from mukaan_catalogue.search import Filters, get_searcher
@@ -33,10 +34,12 @@ SEARCH_KINDS = {
     "event": ("event", "club"),
 }
 MIN_LOCAL = 2  # fewer relevant matches than this widens the search to nearby municipalities
+CANDIDATES = 6  # results searched per result shown, so that enough are left after fits()
 
 
-def search_request(tracker: Tracker) -> tuple[str, Filters, str]:
-    """The query text, the filters and a short summary of what was understood."""
+def search_request(tracker: Tracker) -> tuple[str, Filters, dict[str, str]]:
+    """The query text, the filters and what was understood, as phrases for the results' intro
+    (``about``: the topics, ``where``: the place; either may be empty)."""
     lang = lang_of(tracker)
     kind = tracker.get_slot("kind")
     situation = tracker.get_slot("situation")
@@ -49,29 +52,45 @@ def search_request(tracker: Tracker) -> tuple[str, Filters, str]:
         parts.append(kind_label(kind, lang))
     query = ". ".join(parts) or kind_label("meeting_place", lang)
     filters = Filters(municipality=None if municipality in (None, ANY) else municipality,
-                      kinds=SEARCH_KINDS.get(kind, ()))
+                      kinds=SEARCH_KINDS.get(kind, ()), online_only=bool(tracker.get_slot("online")))
     place = gazette().resolve(filters.municipality) if filters.municipality else None
-    summary = [kind_label(kind, lang)] if kind else []
-    summary += [topic_label(t, lang) for t in topics[:3]]
-    summary.append(place.name(lang) if place else say("anywhere", lang))
-    return query, filters, " · ".join(summary)
+    labels = [topic_label(t, lang) for t in topics[:3]]
+    about = say("about", lang, topics=say("and", lang).join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels))
+    return query, filters, {"about": about if labels else "",
+                            "where": say("where", lang, place=place.name(lang)) if place else say("anywhere", lang)}
+
+
+def person_of(tracker: Tracker) -> Person:
+    """The resident as the search sees them: their words, age group and languages (the page's
+    language and any they asked for)."""
+    situation = tracker.get_slot("situation")
+    return Person(words=situation if situation and situation != ANY else "",
+                  age_group=tracker.get_slot("age_group"),
+                  languages={lang_of(tracker), *(tracker.get_slot("wanted_languages") or [])})
+
+
+def fitting(query: str, lang: str, limit: int, filters: Filters, exclude: tuple[str, ...],
+            person: Person) -> list:
+    """The best ``limit`` results that fit the person (catalogue/fit.py)."""
+    results = get_searcher().search(query, lang=lang, limit=limit * CANDIDATES, filters=filters, exclude=exclude)
+    return [r for r in results if fits(r.activity, person)][:limit]
 
 
 def run_search(tracker: Tracker, limit: int, exclude: tuple[str, ...] = ()) -> tuple[list, bool]:
-    """Results for the tracker's slots. When fewer than MIN_LOCAL results (local or online)
-    share a topic with the need, nearby municipalities are included."""
+    """Results for the tracker's slots that fit the resident. When fewer than MIN_LOCAL results
+    (local or online) share a topic with the need, nearby municipalities are included."""
     query, filters, _ = search_request(tracker)
     lang = lang_of(tracker)
     wanted = set(tracker.get_slot("topics") or [])
-    searcher = get_searcher()
-    results = searcher.search(query, lang=lang, limit=limit, filters=filters, exclude=exclude)
+    person = person_of(tracker)
+    results = fitting(query, lang, limit, filters, exclude, person)
     if not filters.municipality:
         return results, False
     relevant = [r for r in results if not wanted or wanted & set(r.activity.topics)]
     if len(relevant) >= MIN_LOCAL:
         return results, False
     filters.nearby = True
-    wider = searcher.search(query, lang=lang, limit=limit, filters=filters, exclude=exclude)
+    wider = fitting(query, lang, limit, filters, exclude, person)
     widened = any(r.activity.municipality is not None and r.activity.municipality.fi != filters.municipality
                   for r in wider)
     return wider, widened
@@ -102,6 +121,29 @@ class ActionAskSituation(Action):
         return []
 
 
+# Topics after which the next question first says a word of sympathy (mukaan/texts.py).
+SYMPATHY = {"grief": "sympathy_grief"}
+SYMPATHY.update(dict.fromkeys(("mental_health", "chronic_illness", "memory_disorders", "caregiving",
+                               "violence", "divorce", "substance_use"), "sympathy_hard"))
+
+
+class ActionAskMunicipality(Action):
+    """The search form's question about the municipality: a word of sympathy first when the
+    resident told of grief or illness, and a marker (``ask``) that lets the kiosk offer its town."""
+
+    def name(self) -> str:
+        return "action_ask_municipality"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        lang = lang_of(tracker)
+        topics = tracker.get_slot("topics") or []
+        sympathy = next((SYMPATHY[t] for t in ("grief", *topics) if t in topics and t in SYMPATHY), None)
+        if sympathy:
+            dispatcher.utter_message(text=say(sympathy, lang))
+        dispatcher.utter_message(response="utter_ask_municipality", json_message={"ask": "municipality"})
+        return []
+
+
 class ActionSearch(Action):
     def name(self) -> str:
         return "action_search"
@@ -124,7 +166,7 @@ class ActionSearch(Action):
             dispatcher.utter_message(text=say("no_results", lang))
             return [SlotSet("shown", [])]
         _, _, summary = search_request(tracker)
-        shown = show(dispatcher, results, lang, say("results_nearby" if widened else "results", lang, summary=summary))
+        shown = show(dispatcher, results, lang, say("results_nearby" if widened else "results", lang, **summary))
         return [SlotSet("shown", shown)]
 
 
@@ -181,10 +223,11 @@ class ActionActivityDetails(Action):
         values = {
             "time": card_["schedule"], "place": ", ".join(p for p in (card_["place"], card_["address"]) if p),
             "cost": card_["cost"] or say("unknown", lang), "join": card_["how_to_join"],
-            "accessibility": ", ".join(card_["accessibility"]) or say("unknown", lang),
+            "accessibility": ", ".join(card_["accessibility_labels"]) or say("unknown", lang),
         }
         lines = [f"{card_['name']}"]
-        for aspect in [a for a in aspects if a in values] or list(values):
+        asked = [a for a in aspects if a in values or a == "contact"]
+        for aspect in [a for a in asked if a in values] or ([] if asked else list(values)):
             lines.append(say(f"detail_{aspect}", lang, value=values[aspect]))
         contact = ", ".join(v for v in card_["organizer_contact"].values() if v)
         lines.append(say("detail_contact", lang, value=f"{card_['organizer']} ({contact})" if contact else card_["organizer"]))

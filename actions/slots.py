@@ -7,6 +7,7 @@ answered its question.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Tracker, ValidationAction
@@ -14,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from mukaan_catalogue.fit import age_group_for, age_group_of, asked_languages
 from mukaan_catalogue.gazette import find_municipalities, resolve_fuzzy
 from mukaan_catalogue.taxonomy import detect_kinds, detect_topics
 
@@ -34,6 +36,27 @@ FUZZY_PLACE_INTENTS = {"inform", "describe_situation", "nlu_fallback"}
 # Intents whose text never describes the resident's situation.
 NOT_A_SITUATION = {"greet", "goodbye", "thank", "affirm", "help", "bot_challenge", "out_of_scope",
                    "crisis", "start_over", "ask_more", "ask_details", "change_language", "feedback"}
+
+
+# "Online" in so many words: the next search is limited to activities on the net.
+ONLINE_CUE = re.compile(r"verkossa|verkon kautta|netissä|netin kautta|etänä|på nätet|online|distans|"
+                        r"internet|video", re.IGNORECASE)
+
+
+# "For my mother instead": the same need, for someone else (fit.py then fits the activities to them).
+FOR_SOMEONE = re.compile(r"\b(äidil|isäl|mummol|mummil|vaaril|ukil|puolisol|miehel|vaimol|lapsel|pojal|"
+                         r"tyttärel|ystäväl)\w*|\b(for|åt|för) (my|min|mitt|mina)\b", re.IGNORECASE)
+
+
+def is_refinement(tracker: Tracker) -> bool:
+    """A short follow-up after results that only narrows the last search ("entä verkossa?",
+    "helst på svenska", "and online?"): the situation and the need stay as they were."""
+    text = message_text(tracker)
+    if not tracker.get_slot("shown") or not text or len(text.split()) > 6:
+        return False
+    if detect_topics(text, lang_of(tracker)):
+        return False
+    return bool(ONLINE_CUE.search(text) or asked_languages(text) or FOR_SOMEONE.search(text))
 
 
 def message_text(tracker: Tracker) -> str:
@@ -73,6 +96,8 @@ class ValidateSlotMappings(ValidationAction):
             # one in so many words: the classifier's guess on a short answer is not enough.
             kinds = [k for k in detect_kinds(message_text(tracker), lang_of(tracker)) if k in EXPLICIT_NEEDS]
             return _changed(tracker, "kind", kinds[0]) if kinds else {}
+        if is_refinement(tracker):
+            return {}
         if intent in INTENT_KIND:
             return _changed(tracker, "kind", INTENT_KIND[intent])
         if intent in ("describe_situation", "nlu_fallback"):
@@ -92,7 +117,9 @@ class ValidateSlotMappings(ValidationAction):
         lang = lang_of(tracker)
         if asked and intent in ("dont_care", "deny"):
             return {"situation": ANY, "topics": []}
-        if not text or intent in NOT_A_SITUATION:
+        if is_refinement(tracker) and FOR_SOMEONE.search(text) and tracker.get_slot("situation") not in (None, ANY):
+            return {"situation": f"{tracker.get_slot('situation')}. {text}"}  # the same need, for them
+        if not text or intent in NOT_A_SITUATION or is_refinement(tracker):
             return {}
         topics = detect_topics(text, lang)
         describes = (intent in ("describe_situation", "nlu_fallback")
@@ -128,6 +155,17 @@ class ValidateSlotMappings(ValidationAction):
                     age = int(str(entity.get("value")).strip())
                 except ValueError:
                     continue
-                group = "seniors" if age >= 65 else "youth" if age < 25 else "adults"
-                return _changed(tracker, "age_group", group)
-        return {}
+                return _changed(tracker, "age_group", age_group_for(age))
+        group = age_group_of(message_text(tracker))  # "olen eläkeläinen", "I'm a student"
+        return _changed(tracker, "age_group", group) if group else {}
+
+    def extract_online(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                       domain: DomainDict) -> dict[str, Any]:
+        return _changed(tracker, "online", True) if ONLINE_CUE.search(message_text(tracker)) else {}
+
+    def extract_wanted_languages(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                 domain: DomainDict) -> dict[str, Any]:
+        """Languages asked for in so many words ("på svenska", "englanniksi"), kept for the conversation."""
+        asked = asked_languages(message_text(tracker))
+        kept = list(tracker.get_slot("wanted_languages") or [])
+        return _changed(tracker, "wanted_languages", kept + [c for c in asked if c not in kept]) if asked else {}

@@ -98,6 +98,11 @@ _COLUMNS = ("id", "content_hash", "municipality", "kind", "topics", "audience",
 _TF = _COLUMNS.index("term_freqs")
 
 
+EXPIRY = ("(NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.data->'schedule'->'dates') d) "
+          "OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.data->'schedule'->'dates') d "
+          "WHERE d::date >= %(today)s))")
+
+
 def lexical_doc(activity: Activity) -> list[str]:
     """The lemmas BM25 indexes for ``activity``: exactly what the SQLite searcher indexes."""
     return [t for lang in passage_langs(activity)
@@ -395,7 +400,8 @@ class PgSearcher(Searcher):
         """The filters as a WHERE clause over ``catalogue_activities a`` and its parameters:
         the tests of the SQLite snapshot's ``mask`` (values outside the taxonomy are ignored
         as there)."""
-        clauses, params = ["TRUE"], {}
+        # Not over: some date is today or later, or it lists no dates (ongoing).
+        clauses, params = [EXPIRY], {"today": f.day}
         place = gazette().resolve(f.municipality) if f.municipality else None
         if place is not None:
             params["codes"] = [int(place.code)] + ([int(m.code) for m in gazette().nearby(place.code)]

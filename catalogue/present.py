@@ -2,13 +2,31 @@
 chat channels without cards. Both in the reader's language, falling back to Finnish."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from mukaan_catalogue.schema import Activity
 from mukaan_catalogue.search import Result, explain
-from mukaan_catalogue.taxonomy import kind_label, topic_label
+from mukaan_catalogue.taxonomy import ACCESSIBILITY_LABELS, LANGUAGE_NAMES, kind_label, topic_label
 
 _FREE = {"fi": "Maksuton", "sv": "Gratis", "en": "Free"}
 _ONLINE = {"fi": "Verkossa", "sv": "På nätet", "en": "Online"}
 _DEMO = {"fi": "Esimerkkitieto", "sv": "Exempeldata", "en": "Demo data"}
+# Areas written in Finnish in the catalogue that have a name in the other languages.
+_AREAS = {"Koko Suomi": {"sv": "Hela Finland", "en": "All of Finland"}}
+OSM_SEARCH = "https://www.openstreetmap.org/search?query="
+
+
+def label(labels: dict[str, dict[str, str]], code: str, lang: str) -> str:
+    """A code's label in ``lang`` (else Finnish); the code itself only when it has no label."""
+    names = labels.get(code) or {}
+    return names.get(lang) or names.get("fi") or code
+
+
+def map_url(address: str | None, municipality: str | None) -> str | None:
+    """An OpenStreetMap search link for a street address (no third-party script on the page)."""
+    if not address:
+        return None
+    return OSM_SEARCH + quote(", ".join(p for p in (address, municipality) if p))
 
 
 def _t(text, lang: str) -> str | None:
@@ -18,7 +36,8 @@ def _t(text, lang: str) -> str | None:
 def card(activity: Activity, lang: str, score: float | None = None, why: str | None = None) -> dict:
     """The public JSON form of an activity (the API contract's `activity`)."""
     a = activity
-    place = ", ".join(p for p in (a.area, a.municipality.name(lang) if a.municipality else None) if p)
+    area = _AREAS.get(a.area or "", {}).get(lang, a.area)
+    place = ", ".join(p for p in (area, a.municipality.name(lang) if a.municipality else None) if p)
     cost = _t(a.cost.text, lang) or (_FREE.get(lang, _FREE["fi"]) if a.cost.free else None)
     return {
         "id": a.id,
@@ -41,9 +60,12 @@ def card(activity: Activity, lang: str, score: float | None = None, why: str | N
         "cost": cost,
         "free": a.cost.free,
         "accessibility": list(a.accessibility),
+        "accessibility_labels": [label(ACCESSIBILITY_LABELS, x, lang) for x in a.accessibility],
+        "language_names": [label(LANGUAGE_NAMES, x, lang) for x in a.languages],
         "signup_required": a.signup_required,
         "organizer": a.organizer.name,
         "organizer_contact": {"url": a.organizer.url, "email": a.organizer.email, "phone": a.organizer.phone},
+        "map_url": map_url(a.address, a.municipality.fi if a.municipality else None),
         "url": a.url or a.organizer.url,
         "updated": a.updated.isoformat(),
         "demo": a.source == "demo",

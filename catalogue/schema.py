@@ -227,6 +227,15 @@ class Activity(_Strict):
         return not self.review
 
     @property
+    def last_date(self) -> dt.date | None:
+        """The last date it happens on; None for an ongoing activity (no dates listed)."""
+        return max(self.schedule.dates) if self.schedule.dates else None
+
+    def is_over(self, today: dt.date) -> bool:
+        """Every date it was to happen on has passed: it is never shown to anyone."""
+        return self.last_date is not None and self.last_date < today
+
+    @property
     def is_national(self) -> bool:
         return self.municipality is None
 

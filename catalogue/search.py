@@ -7,6 +7,7 @@ builds a new snapshot and swaps it in whole: a search sees one catalogue, old or
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,7 @@ import numpy as np
 
 from mukaan.nlp import fold, pipeline
 from mukaan.settings import get_settings
+from mukaan.texts import say
 from mukaan_catalogue.embedding import get_embedder, use_serving_threads
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
@@ -46,6 +48,14 @@ class Filters:
     free_only: bool = False
     online_only: bool = False
     accessibility: tuple[str, ...] = ()
+    today: dt.date | None = None         # activities whose dates have all passed are left out
+
+    @property
+    def day(self) -> dt.date:
+        return self.today or dt.date.today()
+
+
+ONGOING = dt.date.max.toordinal()  # the "last date" of an activity without dates
 
 
 @dataclass
@@ -83,6 +93,7 @@ class _Snapshot:
         self.free = np.array([a.cost.free for a in acts], dtype=bool)
         self.online = np.array([a.online for a in acts], dtype=bool)
         self.languages = [frozenset(a.languages) for a in acts]
+        self.last_day = np.array([a.last_date.toordinal() if a.last_date else ONGOING for a in acts], dtype=np.int64)
         docs = [[t for lang in passage_langs(a) for t in _passage_tokens(passage_text(a, lang), lang)] or ["_"]
                 for a in acts]
         self.bm25 = bm25s.BM25()
@@ -99,7 +110,7 @@ class _Snapshot:
             self.ann.add(np.arange(len(self.matrix)), self.matrix)
 
     def mask(self, f: Filters) -> np.ndarray:
-        keep = np.ones(len(self.activities), dtype=bool)
+        keep = self.last_day >= f.day.toordinal()
         place = gazette().resolve(f.municipality) if f.municipality else None
         if place is not None:
             codes = [int(place.code)] + ([int(m.code) for m in gazette().nearby(place.code)] if f.nearby else [])
@@ -296,10 +307,11 @@ class Signals:
         return combined - w.away * self.away
 
 
+# "Vertaistuki aiheesta suru ja menetys – Vantaa." (kind, the topics shared with the query, place)
 _WHY = {
-    "fi": ("Sopii hakuusi: {topics}.", "{kind}, {place}."),
-    "sv": ("Passar din sökning: {topics}.", "{kind}, {place}."),
-    "en": ("Matches your search: {topics}.", "{kind}, {place}."),
+    "fi": (" aiheesta {topics}", "{kind}{about} – {place}."),
+    "sv": (" om {topics}", "{kind}{about} – {place}."),
+    "en": (" about {topics}", "{kind}{about} – {place}."),
 }
 _ONLINE = {"fi": "verkossa", "sv": "på nätet", "en": "online"}
 
@@ -311,11 +323,8 @@ def explain(activity: Activity, query_topics: list[str], lang: str) -> str:
     place = activity.municipality.name(lang) if activity.municipality else _ONLINE[lang]
     if activity.municipality and activity.online:
         place += f" / {_ONLINE[lang]}"
-    tail = _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), place=place)
-    if shared:
-        head = _WHY[lang][0].format(topics=", ".join(topic_label(t, lang) for t in shared))
-        return f"{head} {tail}"
-    return tail
+    about = _WHY[lang][0].format(topics=say("and", lang).join(topic_label(t, lang) for t in shared)) if shared else ""
+    return _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), about=about, place=place)
 
 
 def get_store(settings=None):

@@ -45,7 +45,8 @@ TOPIC_LABELS = {
     "exercise": {"fi": "liikunta", "sv": "motion", "en": "exercise"},
     "culture": {"fi": "kulttuuri", "sv": "kultur", "en": "culture"},
     "nature": {"fi": "luonto", "sv": "natur", "en": "nature"},
-    "neurodivergence": {"fi": "neurokirjo", "sv": "neuropsykiatri", "en": "neurodivergence"},
+    "neurodivergence": {"fi": "autismikirjo, ADHD ja vastaavat", "sv": "autism, adhd och liknande",
+                        "en": "autism, ADHD and similar"},
 }
 
 AUDIENCE_LABELS = {

@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     # warning, and how long the warning counts down before everything is wiped.
     kiosk_idle_seconds: int = 120
     kiosk_warning_seconds: int = 30
+    # The town the kiosks stand in (Finnish or Swedish name): offered as the first answer to
+    # "which municipality?". A kiosk elsewhere overrides it with /kiosk?municipality=Name.
+    kiosk_municipality: str | None = None
 
 
 @lru_cache(maxsize=1)

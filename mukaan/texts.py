@@ -3,17 +3,22 @@ sentences and common words. Fixed bot replies live in bot/domain.yml instead."""
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
+    # A search's results: {about} and {where} are the phrases below, filled in or empty.
     "results": {
-        "fi": "Tässä muutama vaihtoehto. Hain näillä tiedoilla: {summary}.",
-        "sv": "Här är några alternativ. Jag sökte med: {summary}.",
-        "en": "Here are a few options. I searched for: {summary}.",
+        "fi": "Tässä on muutama vaihtoehto sinulle{about}{where}.",
+        "sv": "Här är några alternativ för dig{about}{where}.",
+        "en": "Here are a few options for you{about}{where}.",
     },
     "results_nearby": {
-        "fi": "Kunnastasi löytyi vähän vaihtoehtoja, joten otin mukaan myös lähikunnat ja verkossa olevan toiminnan. Hain näillä tiedoilla: {summary}.",
-        "sv": "Det fanns få alternativ i din kommun, så jag tog med grannkommunerna och verksamhet på nätet. Jag sökte med: {summary}.",
-        "en": "There were few options in your municipality, so I also included nearby municipalities and online activities. I searched for: {summary}.",
+        "fi": "Kunnastasi löytyi vain vähän vaihtoehtoja. Siksi mukana on myös lähikuntien ja verkon toimintaa{about}.",
+        "sv": "Det fanns bara få alternativ i din kommun. Därför finns också verksamhet i grannkommunerna och på nätet med{about}.",
+        "en": "There were only a few options in your municipality, so I have included nearby municipalities and online activities{about}.",
     },
-    "anywhere": {"fi": "koko Suomi ja verkko", "sv": "hela Finland och nätet", "en": "all of Finland and online"},
+    "and": {"fi": " ja ", "sv": " och ", "en": " and "},
+    "about": {"fi": " aiheesta {topics}", "sv": " om {topics}", "en": " about {topics}"},
+    "where": {"fi": ", alueena {place}", "sv": " i {place}", "en": " in {place}"},
+    "anywhere": {"fi": ", myös verkossa ja koko Suomessa", "sv": ", också på nätet och i hela Finland",
+                 "en": ", online and across Finland"},
     "follow_up": {
         "fi": "Haluatko nähdä lisää vaihtoehtoja tai aloittaa alusta?",
         "sv": "Vill du se fler alternativ eller börja om?",
@@ -55,10 +60,20 @@ TEXTS: dict[str, dict[str, str]] = {
     "detail_time": {"fi": "Milloin: {value}", "sv": "När: {value}", "en": "When: {value}"},
     "detail_place": {"fi": "Missä: {value}", "sv": "Var: {value}", "en": "Where: {value}"},
     "detail_cost": {"fi": "Hinta: {value}", "sv": "Pris: {value}", "en": "Cost: {value}"},
-    "detail_join": {"fi": "Näin pääset mukaan: {value}", "sv": "Så här kommer du med: {value}", "en": "How to join: {value}"},
+    "detail_join": {"fi": "Näin pääset mukaan: {value}", "sv": "Så här deltar du: {value}", "en": "How to join: {value}"},
     "detail_accessibility": {"fi": "Esteettömyys: {value}", "sv": "Tillgänglighet: {value}", "en": "Accessibility: {value}"},
     "detail_contact": {"fi": "Järjestäjä: {value}", "sv": "Arrangör: {value}", "en": "Organiser: {value}"},
     "unknown": {"fi": "ei tiedossa", "sv": "inte känt", "en": "not known"},
+    "sympathy_grief": {
+        "fi": "Otan osaa suruusi. Etsitään yhdessä tukea, joka sopii sinulle.",
+        "sv": "Jag beklagar sorgen. Vi letar tillsammans efter stöd som passar dig.",
+        "en": "I am sorry for your loss. Let's find support that suits you.",
+    },
+    "sympathy_hard": {
+        "fi": "Kiitos, että kerroit. Tilanteesi kuulostaa raskaalta. Etsitään yhdessä tukea.",
+        "sv": "Tack för att du berättade. Det låter tungt. Vi letar tillsammans efter stöd.",
+        "en": "Thank you for telling me. That sounds hard. Let's look for support together.",
+    },
     "bot_unavailable": {
         "fi": "Keskustelu ei juuri nyt toimi kunnolla. Hain toimintaa suoraan viestisi perusteella. Voit myös kysyä neuvoa kunnan asiakasohjauksesta.",
         "sv": "Chatten fungerar inte riktigt just nu. Jag sökte verksamhet direkt utifrån ditt meddelande. Du kan också be kommunens klientstyrning om råd.",

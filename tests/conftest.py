@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 # Tests never write to the real unmet-needs counts (var/); set before settings are read.
@@ -33,6 +34,27 @@ def start_over_call(sender: str, lang: str = "fi", events: list[dict] | None = N
                         "latest_message": events[-1] if events else {}, "active_loop": {}, "paused": False,
                         "latest_event_time": 0, "followup_action": None, "latest_input_channel": "rest"},
             "domain": {"version": "3.1"}}
+
+
+@contextmanager
+def web_app(env: dict[str, str]):
+    """A TestClient on the web app started with the settings ``env`` (MUKAAN_… variables), once
+    its catalogue has loaded."""
+    from fastapi.testclient import TestClient
+    from web.main import create_app
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        get_settings.cache_clear()
+        app = create_app()
+        try:
+            with TestClient(app) as client:
+                deadline = time.time() + 180
+                while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
+                    time.sleep(0.3)
+                yield client
+        finally:
+            get_settings.cache_clear()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionCrisis, ActionStartOver
-from actions.search import ActionAskSituation, ActionSearch, ActionSearchMore
+from actions.search import (ActionActivityDetails, ActionAskMunicipality, ActionAskSituation, ActionSearch,
+                            ActionSearchMore)
 from actions.slots import ValidateSlotMappings
 
 
@@ -134,3 +135,69 @@ def test_crisis_action_and_start_over_keep_the_language():
     messages, events = run(ActionStartOver(), tracker(lang="en"))
     assert events[0]["event"] == "reset_slots" and events[1]["value"] == "en"
     assert messages[0]["text"].startswith("Let's start over")
+
+
+def details(text, aspects, lang="fi", shown=("espoo-omaishoitajien-iltapiiri",)):
+    entities = [{"entity": "aspect", "value": a} for a in aspects]
+    messages, _ = run(ActionActivityDetails(), tracker(text, intent="ask_details", lang=lang, entities=entities,
+                                                       slots={"shown": list(shown)}))
+    return messages[0]["text"]
+
+
+def test_asking_for_the_number_answers_from_the_shown_activity(searcher):
+    activity = searcher.get("espoo-omaishoitajien-iltapiiri")
+    text = details("mikä heidän puhelinnumeronsa on", ["contact"])
+    assert activity.organizer.phone in text and "Järjestäjä" in text
+    assert "Milloin" not in text, "only what was asked"
+    assert "Missä" in details("missä se on?", ["place"]) and "Milloin" in details("milloin ne kokoontuvat", ["time"])
+
+
+def test_details_show_labels_not_codes(searcher):
+    accessible = next(a for a in searcher.snapshot().activities if "accessible_toilet" in a.accessibility)
+    text = details("is it accessible", ["accessibility"], lang="en", shown=(accessible.id,))
+    assert "accessible_toilet" not in text and "_" not in text.split("\n")[1]
+
+
+@pytest.mark.parametrize("lang,topics,opening", [
+    ("fi", ["grief"], "Otan osaa"), ("sv", ["grief", "loneliness"], "Jag beklagar"),
+    ("en", ["chronic_illness"], "Thank you for telling me"), ("fi", ["exercise"], None),
+])
+def test_municipality_question_after_grief_or_illness_starts_with_sympathy(lang, topics, opening):
+    messages, _ = run(ActionAskMunicipality(), tracker(slots={"topics": topics}, lang=lang))
+    question = messages[-1]
+    assert question["response"] == "utter_ask_municipality" and question["custom"] == {"ask": "municipality"}
+    if opening:
+        assert messages[0]["text"].startswith(opening) and len(messages) == 2
+    else:
+        assert len(messages) == 1
+
+
+@pytest.mark.parametrize("text,lang", [("entä verkossa?", "fi"), ("och på nätet?", "sv"), ("and online?", "en"),
+                                       ("helst på svenska", "sv")])
+def test_a_follow_up_narrows_the_last_search(text, lang):
+    last = {"situation": "kaipaan seuraa", "topics": ["loneliness"], "municipality": "Turku", "kind": "befriending",
+            "shown": ["x"]}
+    slots = extract(tracker(text, intent="inform", lang=lang, slots=last))
+    assert "situation" not in slots and "kind" not in slots and "municipality" not in slots
+    v = ValidateSlotMappings()
+    if "svenska" in text:
+        assert v.extract_wanted_languages(CollectingDispatcher(), tracker(text, slots=last), {}) == {"wanted_languages": ["sv"]}
+    else:
+        assert v.extract_online(CollectingDispatcher(), tracker(text, slots=last), {}) == {"online": True}
+    # Without results shown first, the same words start a search of their own.
+    assert "situation" in extract(tracker("entä verkossa jotain liikuntaa?", lang="fi", slots={}))
+
+
+def test_online_follow_up_searches_online_only(searcher):
+    slots = {"situation": "kaipaan seuraa", "municipality": "Turku", "kind": None, "online": True}
+    messages, _ = run(ActionSearch(), tracker(slots=slots))
+    cards = next(m["custom"]["activities"] for m in messages if m.get("custom"))
+    assert cards and all(c["online"] for c in cards)
+
+
+@pytest.mark.parametrize("text,lang", [("entä äidilleni?", "fi"), ("för min mamma i stället", "sv"),
+                                       ("for my mother instead", "en")])
+def test_for_someone_else_keeps_the_need_and_adds_them(text, lang):
+    last = {"situation": "kaipaan seuraa", "topics": ["loneliness"], "municipality": "Turku", "shown": ["x"]}
+    slots = extract(tracker(text, intent="describe_situation", lang=lang, slots=last))
+    assert slots["situation"] == f"kaipaan seuraa. {text}" and "topics" not in slots and "kind" not in slots

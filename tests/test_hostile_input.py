@@ -46,7 +46,7 @@ ROUTES = {
     ("GET", "/api/staff/status"), ("GET", "/api/staff/options"), ("GET", "/api/staff/activities"),
     ("POST", "/api/staff/referral.pdf"), ("GET", "/staff"), ("GET", "/kiosk"), ("GET", "/api/kiosk/config"),
     ("GET", "/api/qr/{activity_id}.svg"), ("GET", "/staff/needs"), ("GET", "/api/staff/needs"),
-    ("GET", "/api/staff/needs.csv"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/api/staff/needs.csv"), ("GET", "/api/staff/expired"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"), ("GET", "/api/privacy"), ("GET", "/privacy"), ("MOUNT", "/"),
     ("GET", "/hsds/"), ("GET", "/hsds/profile"), ("GET", "/hsds/services"), ("GET", "/hsds/services/{service_id}"),
     ("GET", "/hsds/organizations"), ("GET", "/hsds/organizations/{organization_id}"), ("GET", "/hsds/taxonomies"),
@@ -288,11 +288,24 @@ def test_unknown_values_are_named_in_a_json_message(client, params):
     assert r.json()["detail"].startswith("Unknown")
 
 
+@pytest.mark.parametrize("today", [*HOSTILE_TEXT, *HOSTILE_NUMBERS, "2026-02-30", "9999-12-31", "0001-01-01"])
+def test_dates_and_places_given_as_parameters(client, today):
+    """The "as of" date of the search and of the expired report, and the kiosk's town."""
+    assert_sane(client.get("/api/staff/expired", params={"today": today, "lang": "sv"}, headers=AUTH),
+                allow=(200, 422))
+    assert_sane(client.get("/api/activities/search", params={"q": "seuraa", "today": today}), allow=(200, 422))
+    r = client.get("/api/kiosk/config", params={"municipality": today})
+    assert_sane(r, allow=(200, 422))
+    if r.status_code == 200:
+        assert r.json()["municipality"] is None
+
+
 def test_staff_routes_check_the_token_before_the_input(client):
     for headers in ({}, {"Authorization": f"Bearer {XSS}"}, {"Authorization": "Basic " + "x" * 5000}):
         assert_sane(client.get("/api/staff/options", params={"lang": XSS}, headers=headers), allow=(401,))
         assert_sane(client.post("/api/staff/referral.pdf", content=b"\xff", headers=headers), allow=(401,))
         assert_sane(client.get("/api/staff/needs.csv", headers=headers), allow=(401,))
+        assert_sane(client.get("/api/staff/expired", params={"today": XSS}, headers=headers), allow=(401,))
 
 
 @pytest.mark.parametrize("ids,status", [([], 422), ([ACTIVITY] * 21, 422), ([XSS], 404), ([SQL], 404),

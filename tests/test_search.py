@@ -1,6 +1,8 @@
 """Search over the catalogue: ranking, filters and "why this". Every test that takes
 ``small_searcher`` or ``catalogue_searcher`` runs on both backends, SQLite and PostgreSQL +
 pgvector (tests/conftest.py); tests/test_postgres.py has PostgreSQL's own."""
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -116,3 +118,15 @@ def test_volunteering_ranks_lower_unless_asked_for(catalogue_searcher):
     assert all(r.activity.kind != "volunteering" for r in company)
     helping = catalogue_searcher.search("haluan vapaaehtoiseksi auttamaan ikäihmisiä", municipality="Espoo", limit=3)
     assert all(r.activity.kind == "volunteering" for r in helping)
+
+
+def test_activities_that_are_over_are_left_out(catalogue_searcher):
+    """An activity is found up to its last date, and never after it (on every backend)."""
+    def found(day, **filters):
+        f = Filters(municipality="Porvoo", today=day, **filters)
+        return {r.activity.id for r in catalogue_searcher.search("yhdistysmessut", limit=100, filters=f)}
+    assert "porvoo-foreningsmassan-2026" in found(dt.date(2026, 9, 26))
+    assert "porvoo-foreningsmassan-2026" not in found(dt.date(2026, 9, 27))
+    assert "porvoo-foreningsmassan-2026" not in found(dt.date(2026, 12, 4), kinds=("event",))
+    # Without dates an activity is ongoing: found on any day.
+    assert len(found(dt.date(2030, 1, 1))) > 0

@@ -153,6 +153,8 @@ def to_messages(rasa_messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any
             custom = {}
         if custom.get("set_lang") in ("fi", "sv", "en"):
             switched = custom["set_lang"]
+        if custom.get("ask") in ("municipality",) and out and not m.get("text"):
+            out[-1]["ask"] = custom["ask"]   # which question the previous message asks
         msg: dict[str, Any] = {}
         if isinstance(m.get("text"), str) and m["text"]:
             msg["text"] = m["text"]

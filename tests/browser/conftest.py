@@ -89,10 +89,15 @@ def staff_token() -> str:
     return STAFF_TOKEN
 
 
+# The second web app's settings: no staff token, and no site may frame its chat (the default).
+UNFRAMED_ENV = {"MUKAAN_STAFF_TOKEN": "", "MUKAAN_FRAME_ANCESTORS": "[]"}
+
+
 @pytest.fixture(scope="package")
 def app_without_token(tmp_path_factory):
-    """A second web app with no staff token (no Rasa needed: the staff pages do not chat)."""
-    web = Stack(web_port=free_port(), rasa_port=free_port(), env=STACK_ENV | {"MUKAAN_STAFF_TOKEN": ""},
+    """A second web app with no staff token and no MUKAAN_FRAME_ANCESTORS (no Rasa needed: its
+    staff pages do not chat, and its chat cannot be framed by the city's page)."""
+    web = Stack(web_port=free_port(), rasa_port=free_port(), env=STACK_ENV | UNFRAMED_ENV,
                 log_dir=tmp_path_factory.mktemp("no-token-logs"))
     web.start_web()
     deadline = time.time() + 120
@@ -113,24 +118,43 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def host_page(mukaan_url: str) -> str:
+    """The city's page (host.html) with the widget of the Mukaan at ``mukaan_url``."""
+    return (HERE / "host.html").read_text(encoding="utf-8").replace("{{MUKAAN}}", mukaan_url)
+
+
 @pytest.fixture(scope="package")
-def host_url(base_url, tmp_path_factory):
+def host_site(tmp_path_factory):
+    """The folder that a city's web server on another origin (HOST_ORIGIN) serves."""
+    folder = tmp_path_factory.mktemp("host")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", HOST_PORT),
+                                             functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield folder
+    server.shutdown()
+
+
+@pytest.fixture(scope="package")
+def host_url(base_url, host_site):
     """A city's page on another origin that includes the widget with one script tag
     (index.html; sv.html is the same page in Swedish, twice.html has the tag twice)."""
-    folder = tmp_path_factory.mktemp("host")
-    page = (HERE / "host.html").read_text(encoding="utf-8").replace("{{MUKAAN}}", base_url)
+    page = host_page(base_url)
     tag = f'<script src="{base_url}/widget.js" defer></script>'
     variants = {"index.html": page,
                 "sv.html": page.replace('<html lang="fi">', '<html lang="sv">'),
                 "twice.html": page.replace(tag, tag + "\n  " + tag)}
     for name, text in variants.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", HOST_PORT),
-                                             functools.partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"{HOST_ORIGIN}/index.html"
-    server.shutdown()
+        (host_site / name).write_text(text, encoding="utf-8")
+    return f"{HOST_ORIGIN}/index.html"
+
+
+@pytest.fixture(scope="package")
+def unframed_host_url(app_without_token, host_site):
+    """The same city's page with the widget of a Mukaan that does not list it in
+    MUKAAN_FRAME_ANCESTORS: the chat cannot be shown in the frame."""
+    (host_site / "unframed.html").write_text(host_page(app_without_token), encoding="utf-8")
+    return f"{HOST_ORIGIN}/unframed.html"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def test_search_referral_slip_pdf_and_text(page, base_url, staff_token, context)
     expect(page.locator(".top")).to_be_hidden()
     expect(slip).to_be_visible()
     expect(slip.locator(".slip-preview-label")).to_be_hidden()
-    expect(slip.locator("dt", has_text="Så här kommer du med").first).to_be_visible()
+    expect(slip.locator("dt", has_text="Så här deltar du").first).to_be_visible()
     for img in slip.locator(".slip-qr img").all():
         wait_for_image(page, img)
     screenshots(page, "staff-print", full_page=True)
@@ -194,7 +194,7 @@ def test_search_referral_slip_pdf_and_text(page, base_url, staff_token, context)
     swedish_names = slip.locator(".slip-item h3").all_inner_texts()
     for name in swedish_names:
         assert " ".join(name.split()) in " ".join(text.split()), (name, text[:500])
-    assert "Så här kommer du med" in text
+    assert "Så här deltar du" in text
 
     # Text for e-mail and SMS.
     page.get_by_role("button", name="Kopioi sähköpostiin").click()
@@ -218,7 +218,7 @@ def test_search_referral_slip_pdf_and_text(page, base_url, staff_token, context)
 def test_pdf_from_the_api_in_each_language(base_url, staff_token):
     with httpx.Client(base_url=base_url, timeout=30) as c:
         for lang, heading, join in (("fi", "Toimintaa sinulle", "Näin pääset mukaan"),
-                                    ("sv", "Verksamhet för dig", "Så här kommer du med"),
+                                    ("sv", "Verksamhet för dig", "Så här deltar du"),
                                     ("en", "Activities for you", "How to join")):
             r = c.post("/api/staff/referral.pdf", json={"ids": [ACTIVITY], "lang": lang},
                        headers=bearer(staff_token))

@@ -27,6 +27,7 @@ class ChatMessage(BaseModel):
     text_version: str | None = None
     lang: Lang | None = None
     kind: str | None = Field(default=None, description="'crisis' or 'notice' for special messages")
+    ask: Literal["municipality"] | None = Field(default=None, description="the question the message asks")
 
 
 class ChatResponse(BaseModel):
@@ -39,3 +40,5 @@ class SearchResponse(BaseModel):
     results: list[dict[str, Any]]
     total: int
     widened: bool = False
+    good_match: bool = Field(True, description="false: nothing fits the words well; the results are "
+                                               "the nearest alternatives")

@@ -2,12 +2,13 @@
 // the widget (through the chat page) and the kiosk. Field labels are in the reader's
 // language; the activity's own texts carry their language (`text_lang`) when it differs.
 
+import { contactFields } from "./contacts.js";
 import { el, formatDate, hiddenText, languageName, safeUrl } from "./dom.js";
 import { t } from "./texts.js";
 
-function field(label, value, attrs = {}) {
+function field(key, label, value, attrs = {}) {
   if (!value) return null;
-  return el("div", { class: "field" }, el("dt", {}, label), el("dd", attrs, value));
+  return el("div", { class: `field field-${key}` }, el("dt", {}, label), el("dd", attrs, value));
 }
 
 function moreLink(a, lang) {
@@ -35,15 +36,15 @@ export function activityCard(a, lang, { link = true, qr = false, heading = "h3" 
   const own = a.text_lang && a.text_lang !== lang ? { lang: a.text_lang } : {};
   const languages = (a.languages || []).map((code) => languageName(code, lang)).join(", ");
   const fields = el("dl", { class: "fields" },
-    field(t(lang, "organizer"), a.organizer),
-    field(t(lang, "place"), a.place),
-    field(t(lang, "time"), a.schedule, own),
-    field(t(lang, "cost"), a.cost, own),
-    field(t(lang, "languages"), languages),
-    field(t(lang, "join"), a.how_to_join, own),
-    own.lang ? field(t(lang, "textLanguage"), languageName(own.lang, lang)) : null,
-    field(t(lang, "why"), a.why),
-    field(t(lang, "updated"), formatDate(a.updated, lang)));
+    field("organizer", t(lang, "organizer"), a.organizer),
+    field("place", t(lang, "place"), a.place),
+    field("time", t(lang, "time"), a.schedule, own),
+    field("cost", t(lang, "cost"), a.cost, own),
+    field("languages", t(lang, "languages"), languages),
+    field("join", t(lang, "join"), a.how_to_join, own),
+    contactFields(a, lang).map(([key, label, value]) => field(key, label, value)),
+    field("why", t(lang, "why"), a.why),
+    field("updated", t(lang, "updated"), formatDate(a.updated, lang)));
   const description = a.description
     ? el("details", { class: "description" }, el("summary", {}, t(lang, "description")), el("p", own, a.description))
     : null;
@@ -51,6 +52,7 @@ export function activityCard(a, lang, { link = true, qr = false, heading = "h3" 
     el("div", { class: "card-head" },
       el(heading, { class: "card-name", ...own }, a.name),
       a.demo_label ? el("span", { class: "demo" }, a.demo_label) : null),
+    own.lang ? el("p", { class: "no-own-text" }, t(lang, "noOwnText", { language: languageName(a.text_lang, lang) })) : null,
     fields,
     description,
     link ? moreLink(a, lang) : null,

@@ -35,6 +35,7 @@ const conversation = new Conversation({
   busy: $("#log"),
   lang,
   onLang: applyLang,
+  onStartOver: () => startOver(),
 });
 
 /** The resident picked a language: before they have written anything, greet again in it. */
@@ -59,14 +60,18 @@ function submit(event) {
   conversation.send(text);
 }
 
+/** Ends the conversation on the server and clears the screen: the next person sees nothing of it. */
 function startOver() {
   conversation.reset({ end: true });
+  window.scrollTo({ top: 0 });
   conversation.start();
-  input.focus();
+  input.focus({ preventScroll: true });
 }
 
 function setUpEmbedding() {
   document.body.classList.add("embedded");
+  // Tells the widget that the chat could be shown in its frame (else it offers a new tab).
+  if (window.parent !== window) window.parent.postMessage({ type: "mukaan:ready" }, "*");
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape" && window.parent !== window) {
       window.parent.postMessage({ type: "mukaan:close" }, "*");

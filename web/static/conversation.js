@@ -7,7 +7,7 @@
 // Both go when the tab is closed or the resident starts over.
 
 import { activityCard } from "./cards.js";
-import { el, hiddenText, reveal } from "./dom.js";
+import { el, hiddenText, reveal, withPhoneLinks } from "./dom.js";
 import { t } from "./texts.js";
 
 export class Conversation {
@@ -15,11 +15,14 @@ export class Conversation {
    * list: the <ol> that holds the messages; status: a role=status element for "waiting…";
    * busy: the live region to mark aria-busy while waiting; lang: the starting language;
    * onLang(lang): called when the bot switches language; onMessage(): after every reply;
-   * persist: keep the conversation in sessionStorage; cardOptions: see activityCard().
+   * persist: keep the conversation in sessionStorage; cardOptions: see activityCard();
+   * onStartOver(): the bot's own "start over" button was pressed (the page clears itself);
+   * municipality: offered as the first answer when the bot asks for the municipality (kiosk).
    */
-  constructor({ list, status, busy, lang, onLang = () => {}, onMessage = () => {},
-                persist = true, cardOptions = {}, key = "mukaan" }) {
-    Object.assign(this, { list, status, busy: busy || list, lang, onLang, onMessage, persist, cardOptions, key });
+  constructor({ list, status, busy, lang, onLang = () => {}, onMessage = () => {}, onStartOver = null,
+                persist = true, cardOptions = {}, key = "mukaan", municipality = null }) {
+    Object.assign(this, { list, status, busy: busy || list, lang, onLang, onMessage, onStartOver, persist,
+                          cardOptions, key, municipality });
     this.session = this.read("session");
     this.transcript = persist ? JSON.parse(this.read("transcript") || "[]") : [];
     this.queue = Promise.resolve();
@@ -79,7 +82,8 @@ export class Conversation {
       }
       this.waiting(false);
       const first = data.messages.map((m) => this.add(m, "bot", m.lang || data.lang))[0];
-      if (first) reveal(first, "start");  // a long answer is read from its beginning
+      // A long answer is read from its beginning; the greeting leaves the page at its top.
+      if (first && this.hasResidentMessages) reveal(first, "start");
     } catch (error) {
       this.waiting(false);
       if (generation !== this.generation) return;
@@ -106,9 +110,9 @@ export class Conversation {
     const kind = m.kind ? ` ${m.kind}` : "";
     const item = el("li", { class: `msg ${who}${kind}`, lang },
       hiddenText(`${t(lang, who === "me" ? "you" : "bot")}: `),
-      m.text ? el("p", { class: "text" }, m.text) : null,
+      m.text ? el("p", { class: "text" }, who === "bot" ? withPhoneLinks(m.text) : m.text) : null,
       m.activities && m.activities.length ? this.cards(m.activities, lang) : null,
-      m.buttons && m.buttons.length ? this.buttons(m.buttons, lang) : null);
+      m.buttons && m.buttons.length ? this.buttons(this.offered(m), lang) : null);
     this.list.append(item);
     return item;
   }
@@ -118,11 +122,18 @@ export class Conversation {
       activities.map((a) => activityCard(a, lang, this.cardOptions)));
   }
 
+  /** The message's buttons; when it asks for the municipality, this place's first. */
+  offered(m) {
+    const place = m.ask === "municipality" && this.municipality;
+    return place ? [{ title: place, payload: place }, ...m.buttons] : m.buttons;
+  }
+
   buttons(buttons, lang) {
     const group = el("div", { class: "buttons", role: "group", "aria-label": t(lang, "choices") });
     for (const b of buttons) {
       const button = el("button", { type: "button" }, b.title);
-      button.addEventListener("click", () => this.send(b.payload, b.title));
+      const startOver = b.payload === "/start_over" && this.onStartOver;
+      button.addEventListener("click", () => (startOver ? this.onStartOver() : this.send(b.payload, b.title)));
       group.append(button);
     }
     return group;

@@ -74,11 +74,32 @@ export function wipeBrowserStorage() {
   }
 }
 
-/** Sets the text of every element with data-t="key" (and data-t-attr="attribute" for attributes). */
+/** Sets the text of every element with data-t="key" (and data-t-attr="attribute" for attributes;
+ *  data-phones makes the phone numbers in the text tel: links). */
 export function applyTexts(root, translate) {
   for (const node of $$("[data-t]", root)) {
     const value = translate(node.dataset.t);
     if (node.dataset.tAttr) node.setAttribute(node.dataset.tAttr, value);
+    else if ("phones" in node.dataset) node.replaceChildren(...withPhoneLinks(value));
     else node.textContent = value;
   }
+}
+
+// Phone numbers as people write them in Finland: 112, 116 123, 09 2525 0111, 0800 123 456,
+// +358 40 123 4567. Times ("18–21", "klo 09.30") and years do not match.
+const PHONE = /(\+358(?:[ -]?\d){6,12}|\b0\d{1,3}(?:[ -]\d{2,4}){1,4}\b|\b0\d{6,10}\b|\b11[26](?: \d{3})?\b)/g;
+
+/** A tel: address for a phone number as written ("09 2525 0111" → "tel:+358925250111"). */
+export function telHref(phone) {
+  let digits = String(phone || "").replace(/[^\d+]/g, "");
+  if (digits.replace("+", "").length < 3) return null;
+  if (digits.startsWith("0") && digits.length > 5) digits = `+358${digits.slice(1)}`;
+  return `tel:${digits}`;
+}
+
+/** Text as nodes in which every phone number is a tel: link (a tap calls it on a phone). */
+export function withPhoneLinks(text) {
+  const parts = String(text).split(PHONE);
+  return parts.map((part, i) => (i % 2 ? el("a", { href: telHref(part), class: "tel" }, part) : part))
+    .filter((part) => part !== "");
 }

@@ -6,6 +6,8 @@
 // seconds ("I'm still here" keeps the conversation); then the conversation is ended on the
 // server, the page forgets it, all browser storage is wiped and the start screen returns.
 // The times come from GET /api/kiosk/config; ?idle=N and ?warning=N (N ≥ 3) override them.
+// The kiosk's own town (setting MUKAAN_KIOSK_MUNICIPALITY, or ?municipality=Name for one
+// kiosk of a city in another town) is the first answer offered to "which municipality?".
 
 import { Conversation } from "./conversation.js";
 import { $, $$, applyTexts, el, wipeBrowserStorage } from "./dom.js";
@@ -15,6 +17,7 @@ const params = new URLSearchParams(location.search);
 const DEFAULT_LANG = pickLang(params.get("lang"), document.documentElement.lang);
 const MIN_SECONDS = 3;
 const timing = { idle: 120, warning: 30 };
+let home = null;  // {fi, sv}: the kiosk's municipality, if it has one
 let lang = DEFAULT_LANG;
 
 const start = $("#start");
@@ -31,6 +34,7 @@ const conversation = new Conversation({
   cardOptions: { link: false, qr: true },
   onLang: applyLang,
   onMessage: () => idle.activity(),
+  onStartOver: () => wipe(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -45,6 +49,7 @@ function durationText(seconds) {
 function applyLang(next) {
   lang = next;
   conversation.lang = next;
+  conversation.municipality = home && ((lang === "sv" && home.sv) || home.fi);
   document.documentElement.lang = lang;
   document.title = t(lang, "pageTitle");
   applyTexts(document, (key) => t(lang, key));
@@ -146,18 +151,32 @@ const idle = {
 // ---------------------------------------------------------------------------------------------
 // Set-up
 
-async function loadTiming() {
+async function loadConfig() {
   try {
-    const response = await fetch("/api/kiosk/config");
+    const town = params.get("municipality");
+    const response = await fetch(`/api/kiosk/config${town ? `?municipality=${encodeURIComponent(town)}` : ""}`);
     if (response.ok) {
       const config = await response.json();
       timing.idle = config.idle_seconds;
       timing.warning = config.warning_seconds;
+      home = config.municipality;
     }
   } catch { /* keep the defaults */ }
   for (const [param, key] of [["idle", "idle"], ["warning", "warning"]]) {
     const value = Number(params.get(param));
     if (Number.isFinite(value) && value >= MIN_SECONDS) timing[key] = value;
+  }
+}
+
+/** Before any printing (the Print button or the browser's own): the latest suggestions alone,
+ *  under a title, on one A4 page (kiosk.css). */
+function markForPrint() {
+  const latest = $$("#messages .msg.bot").filter((m) => m.querySelector(".cards")).pop();
+  for (const m of $$("#messages .msg.printed")) m.classList.remove("printed");
+  $$(".print-title").forEach((node) => node.remove());
+  if (latest) {
+    latest.classList.add("printed");
+    latest.prepend(el("p", { class: "print-title", "aria-hidden": "true" }, t(lang, "printTitle")));
   }
 }
 
@@ -182,6 +201,7 @@ function listen() {
   onSubmit($("#form"), $("#input"), (text) => conversation.send(text));
   $("#end").addEventListener("click", wipe);
   $("#print").addEventListener("click", () => window.print());
+  window.addEventListener("beforeprint", markForPrint);
   $("#still-here").addEventListener("click", () => idle.stillHere());
   $("#end-now").addEventListener("click", wipe);
   dialog.addEventListener("cancel", (event) => {  // Escape means "I'm still here"
@@ -193,6 +213,6 @@ function listen() {
 $("#start-title").setAttribute("tabindex", "-1");
 listen();
 applyLang(lang);
-await loadTiming();
+await loadConfig();
 applyLang(lang);
 Object.assign(document.body.dataset, { idleSeconds: timing.idle, warningSeconds: timing.warning, ready: "true" });

@@ -5,7 +5,9 @@
 // as "Authorization: Bearer …" to /api/staff/…. Nothing about the client is stored: the
 // referral lives in this page's memory only.
 
-import { $, $$, applyTexts, el, formatDate, hiddenText, safeUrl } from "./dom.js";
+import { $, $$, applyTexts, el, formatDate, hiddenText } from "./dom.js";
+import { emailText, slipItem, smsText } from "./slip.js";
+import { pickButton, resultItem, searchError } from "./staff-results.js";
 import { pickLang, t } from "./texts.js";
 
 const TOKEN_KEY = "mukaan-staff-token";
@@ -17,6 +19,7 @@ const state = {
   token: readStorage(TOKEN_KEY),
   options: null,       // filter values and labels from /api/staff/options
   results: [],         // the last search's activity cards
+  goodMatch: true,     // false: nothing fitted well; the results are the nearest alternatives
   picked: new Map(),   // id → card: the referral, in pick order
   slip: null,          // {results, texts, lang}: the picked activities in the client's language
 };
@@ -182,93 +185,40 @@ async function search(event) {
     const response = await fetch(`/api/activities/search?${query}`);
     const data = await response.json();
     if (!response.ok) {
+      state.results = [];  // old results never stand under a message about a new search
+      renderResults();
       $("#search-status").textContent = "";
-      $("#search-error").textContent = `${T("searchFailed")} ${describeError(data)}`;
+      $("#search-error").replaceChildren(...searchError(data, query.get("municipality"), state.lang, (place) => {
+        $("#municipality").value = place;
+        $("#search").requestSubmit();
+      }));
       return;
     }
     state.results = data.results;
+    state.goodMatch = data.good_match !== false;
     renderResults();
-    $("#search-status").textContent = data.results.length ? T("count", { n: data.results.length }) : T("none");
+    $("#search-status").textContent = !data.results.length ? T("none")
+      : state.goodMatch ? T("count", { n: data.results.length }) : T("noGoodMatch");
   } catch {
     $("#search-status").textContent = "";
     $("#search-error").textContent = T("searchFailed");
   }
 }
 
-function describeError(data) {
-  if (typeof data.detail === "string") return data.detail;
-  if (Array.isArray(data.detail)) return data.detail.map((d) => d.msg).join("; ");
-  return "";
-}
-
 // ---------------------------------------------------------------------------------------------
-// Results: a compact list; details open on demand
+// Results (staff-results.js): a compact list; when nothing fits well, the nearest alternatives
+// apart under their own heading.
 
-function detailField(label, value) {
-  if (!value) return null;
-  return el("div", { class: "field" }, el("dt", {}, label), el("dd", {}, value));
-}
-
-function contactLine(a) {
-  const c = a.organizer_contact || {};
-  return el("span", {},
-    a.organizer,
-    c.phone ? [el("br"), `${T("phone")}: `, el("a", { href: `tel:${c.phone.replace(/\s/g, "")}` }, c.phone)] : null,
-    c.email ? [el("br"), `${T("email")}: `, el("a", { href: `mailto:${c.email}` }, c.email)] : null,
-    safeUrl(c.url) ? [el("br"), `${T("web")}: `, el("a", { href: safeUrl(c.url), target: "_blank", rel: "noopener noreferrer" }, c.url)] : null);
-}
-
-function labelsOf(kind, values) {
-  const list = (state.options && state.options[kind]) || [];
-  return values.map((v) => (list.find((o) => o.value === v) || { label: v }).label).join(", ");
-}
-
-// Fields an importer inferred from an imported activity's text, by their labels.
-const INFERRED_LABEL = { kind: "kind", topics: "topic", audience: "audience" };
-
-function resultDetails(a) {
-  const own = a.text_lang && a.text_lang !== state.lang ? { lang: a.text_lang } : {};
-  return el("details", { class: "result-details" },
-    el("summary", {}, T("details"), hiddenText(`: ${a.name}`)),
-    a.description ? el("p", own, a.description) : null,
-    el("dl", { class: "fields" },
-      detailField(T("join"), a.how_to_join),
-      detailField(T("time"), a.schedule),
-      detailField(T("address"), a.address),
-      detailField(T("contact"), contactLine(a)),
-      detailField(T("languages"), labelsOf("languages", a.languages || [])),
-      detailField(T("audience"), labelsOf("audiences", a.audience || [])),
-      detailField(T("accessibility"), labelsOf("accessibility", a.accessibility || [])),
-      detailField(T("why"), a.why),
-      detailField(T("inferred"), (a.inferred || []).map((f) => T(INFERRED_LABEL[f] || f)).join(", ")),
-      detailField(T("updated"), formatDate(a.updated, state.lang))),
-    safeUrl(a.url) ? el("p", {}, el("a", { href: safeUrl(a.url), target: "_blank", rel: "noopener noreferrer" },
-      a.url, hiddenText(` ${T("newTab")}`))) : null);
-}
-
-function pickButton(a) {
-  const inReferral = state.picked.has(a.id);
-  const button = el("button", { type: "button", class: inReferral ? "pick picked" : "pick primary" },
-    T(inReferral ? "added" : "add"), hiddenText(`: ${a.name}`));
-  button.addEventListener("click", () => togglePick(a, button));
-  return button;
-}
-
-function resultItem(a) {
-  const own = a.text_lang && a.text_lang !== state.lang ? { lang: a.text_lang } : {};
-  const meta = [a.kind_label, a.place, a.schedule, a.cost].filter(Boolean).join(" · ");
-  return el("li", { class: state.picked.has(a.id) ? "result picked" : "result", "data-id": a.id },
-    el("div", { class: "result-head" },
-      el("h3", { class: "result-name", ...own }, a.name),
-      a.demo_label ? el("span", { class: "demo" }, a.demo_label) : null),
-    el("p", { class: "result-meta", ...own }, meta),
-    el("p", { class: "result-org" }, a.organizer),
-    resultDetails(a),
-    pickButton(a));
+function resultContext() {
+  return { lang: state.lang, options: state.options, picked: state.picked, onPick: togglePick };
 }
 
 function renderResults() {
-  $("#results").replaceChildren(...state.results.map(resultItem));
+  const items = state.results.map((a) => resultItem(a, resultContext()));
+  $("#results").replaceChildren(...items);
+  $("#alternatives").replaceChildren(...(state.goodMatch ? [] : items));
+  $("#alternatives-area").hidden = state.goodMatch || !items.length;
+  $("#results").hidden = !state.goodMatch;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,7 +230,7 @@ function togglePick(a, button) {
   else state.picked.delete(a.id);
   if (button) {
     const item = button.closest(".result");
-    const fresh = pickButton(a);
+    const fresh = pickButton(a, resultContext());
     button.replaceWith(fresh);
     fresh.focus();
     item.classList.toggle("picked", adding);
@@ -326,38 +276,7 @@ async function refreshSlip() {
   if (!data || request !== slipRequest) return;  // signed out, or a newer request is on its way
   state.slip = data;
   renderSlip();
-  $("#referral-text").value = emailText();
-}
-
-function slipField(label, value) {
-  if (!value) return null;
-  return el("div", { class: "field" }, el("dt", {}, label), el("dd", {}, value));
-}
-
-function slipContacts(a, texts) {
-  const c = a.organizer_contact || {};
-  return el("span", {}, a.organizer,
-    c.phone ? [el("br"), `${texts.phone}: ${c.phone}`] : null,
-    c.email ? [el("br"), `${texts.email}: ${c.email}`] : null,
-    c.url ? [el("br"), `${texts.web}: ${c.url}`] : null);
-}
-
-function slipItem(a, texts, lang) {
-  return el("li", { class: "slip-item" },
-    el("div", { class: "slip-text" },
-      el("h3", {}, a.name),
-      a.demo_label ? el("p", { class: "slip-demo" }, texts.demo) : null,
-      el("dl", { class: "fields" },
-        slipField(texts.when, a.schedule),
-        slipField(texts.where, [a.place, a.address].filter(Boolean).join(", ")),
-        slipField(texts.join, a.how_to_join),
-        slipField(texts.cost, a.cost),
-        slipField(texts.languages, (a.language_names || []).join(", ")),
-        slipField(texts.contact, slipContacts(a, texts))),
-      el("p", { class: "slip-updated" }, `${texts.updated}: ${formatDate(a.updated, lang)}`)),
-    a.url ? el("figure", { class: "slip-qr" },
-      el("img", { src: `/api/qr/${encodeURIComponent(a.id)}.svg`, width: 120, height: 120, alt: `QR: ${a.url}` }),
-      el("figcaption", {}, texts.qr, el("br"), el("span", { class: "url" }, a.url))) : null);
+  $("#referral-text").value = emailText(state.slip);
 }
 
 function renderSlip() {
@@ -377,39 +296,6 @@ function renderSlip() {
     el("ol", { class: "slip-list" }, results.map((a) => slipItem(a, texts, lang))),
     el("p", { class: "slip-footer" }, `${texts.made} · ${formatDate(new Date().toISOString().slice(0, 10), lang)}`));
   slip.hidden = false;
-}
-
-function contactsText(a, texts) {
-  const c = a.organizer_contact || {};
-  return [a.organizer, c.phone && `${texts.phone} ${c.phone}`, c.email, c.url].filter(Boolean).join(", ");
-}
-
-/** The slip as a plain-text e-mail body. */
-function emailText() {
-  if (!state.slip) return "";
-  const { results, texts } = state.slip;
-  const blocks = results.map((a, i) => [
-    `${i + 1}. ${a.name}`,
-    `${texts.when}: ${a.schedule}`,
-    `${texts.where}: ${[a.place, a.address].filter(Boolean).join(", ")}`,
-    `${texts.join}: ${a.how_to_join}`,
-    a.cost ? `${texts.cost}: ${a.cost}` : null,
-    `${texts.contact}: ${contactsText(a, texts)}`,
-    a.url,
-    a.demo_label ? texts.demo : null,
-  ].filter(Boolean).join("\n"));
-  return [texts.title, texts.intro, ...blocks, texts.check].join("\n\n");
-}
-
-/** The slip as a short text message: one line per activity. */
-function smsText() {
-  if (!state.slip) return "";
-  const { results, texts } = state.slip;
-  const lines = results.map((a, i) => {
-    const c = a.organizer_contact || {};
-    return `${i + 1}. ${a.name}: ${a.schedule}, ${a.place}. ${c.phone || c.email || ""} ${a.url || ""}`.replace(/\s+/g, " ").trim();
-  });
-  return [`${texts.title}:`, ...lines].join("\n");
 }
 
 async function copy(text) {
@@ -478,8 +364,8 @@ function listen() {
   $("#client-lang").addEventListener("change", refreshSlip);
   $("#print").addEventListener("click", () => window.print());
   $("#pdf").addEventListener("click", downloadPdf);
-  $("#copy-email").addEventListener("click", () => copy(emailText()));
-  $("#copy-sms").addEventListener("click", () => copy(smsText()));
+  $("#copy-email").addEventListener("click", () => copy(emailText(state.slip)));
+  $("#copy-sms").addEventListener("click", () => copy(smsText(state.slip)));
   $("#clear-referral").addEventListener("click", clearReferral);
 }
 

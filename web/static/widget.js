@@ -6,6 +6,9 @@
  * (an iframe to https://MUKAAN-HOST/?embed=1). Optional attributes on the script tag:
  * data-lang="fi|sv|en" (default: the page's <html lang>, else Finnish).
  * The page can also call window.MukaanWidget.open() and .close().
+ * When the chat cannot be shown in the frame (the Mukaan server does not list this site in
+ * MUKAAN_FRAME_ANCESTORS, or the site's own policy forbids the frame), the panel offers a link
+ * that opens the chat in a new tab instead.
  * A plain script with no dependencies; its look is in widget.css next to it.
  */
 (function () {
@@ -17,11 +20,14 @@
   var origin = new URL(script.src, location.href).origin;
   var TEXTS = {
     fi: { open: "Etsi toimintaa chatissa", close: "Sulje", frame: "Mukaan-chat: löydä yhdistysten toimintaa",
-          privacy: "Tietosuoja" },
+          privacy: "Tietosuoja", blocked: "Chat ei voi avautua tällä sivulla.",
+          newTab: "Avaa Mukaan-chat uuteen välilehteen" },
     sv: { open: "Sök verksamhet i chatten", close: "Stäng", frame: "Mukaan-chatt: hitta föreningsverksamhet",
-          privacy: "Dataskydd" },
+          privacy: "Dataskydd", blocked: "Chatten kan inte öppnas på den här sidan.",
+          newTab: "Öppna Mukaan-chatten i en ny flik" },
     en: { open: "Find activities in chat", close: "Close", frame: "Mukaan chat: find activities run by associations",
-          privacy: "Privacy" },
+          privacy: "Privacy", blocked: "The chat cannot open on this page.",
+          newTab: "Open the Mukaan chat in a new tab" },
   };
 
   function pickLang() {
@@ -80,9 +86,26 @@
     return { toggle: toggle, panel: panel, closeButton: closeButton };
   }
 
+  // How long after the frame has loaded the chat has to say it is there (mukaan:ready).
+  var READY_WAIT_MS = 3000;
+
   function start() {
     var ui = build();
     var frame = null;
+    var ready = false;
+    var fallbackTimer = null;
+
+    /** The chat could not be framed: say so and offer it in a new tab. */
+    function showFallback() {
+      if (ready || ui.panel.querySelector(".mukaan-widget-fallback")) return;
+      var box = el("div", { class: "mukaan-widget-fallback", role: "status" });
+      box.appendChild(el("p", {}, T.blocked));
+      box.appendChild(el("a", { href: origin + "/?lang=" + lang, target: "_blank", rel: "noopener",
+                                class: "mukaan-widget-newtab" }, T.newTab));
+      frame.hidden = true;
+      ui.panel.appendChild(box);
+      box.querySelector("a").focus();
+    }
 
     function focusChat() {
       frame.focus();
@@ -95,7 +118,12 @@
       if (!frame) {  // the chat loads only when someone opens it
         frame = el("iframe", { class: "mukaan-widget-frame", title: T.frame,
                                src: origin + "/?embed=1&lang=" + lang });
-        frame.addEventListener("load", focusChat);
+        frame.addEventListener("load", function () {
+          if (ready) return focusChat();
+          clearTimeout(fallbackTimer);
+          fallbackTimer = setTimeout(showFallback, READY_WAIT_MS);
+        });
+        fallbackTimer = setTimeout(showFallback, 4 * READY_WAIT_MS);  // not even loaded
         ui.panel.appendChild(frame);
       } else {
         focusChat();
@@ -115,8 +143,13 @@
       if (event.key === "Escape") close();
     });
     window.addEventListener("message", function (event) {
-      if (event.origin === origin && frame && event.source === frame.contentWindow &&
-          event.data && event.data.type === "mukaan:close") close();
+      if (event.origin !== origin || !frame || event.source !== frame.contentWindow || !event.data) return;
+      if (event.data.type === "mukaan:close") close();
+      if (event.data.type === "mukaan:ready" && !ready) {
+        ready = true;
+        clearTimeout(fallbackTimer);
+        focusChat();
+      }
     });
     window.MukaanWidget = { open: open, close: close };
   }

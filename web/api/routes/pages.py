@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 
 from mukaan.settings import get_settings
+from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.search import get_searcher
 from web.api.routes.health import require_catalogue
 from web.api.routes.staff import qr_svg
@@ -48,11 +49,15 @@ async def privacy_facts() -> dict:
 
 
 @router.get("/api/kiosk/config", tags=["kiosk"])
-async def kiosk_config() -> dict:
-    """How long the kiosk waits without a touch before warning, and how long the warning lasts."""
+async def kiosk_config(municipality: str | None = Query(None, max_length=80)) -> dict:
+    """How long the kiosk waits without a touch before warning, how long the warning lasts, and
+    the kiosk's own municipality (?municipality= for one kiosk, else the setting; null if none
+    or unknown): the first answer the kiosk offers when the chat asks where the visitor lives."""
     settings = get_settings()
+    place = gazette().resolve(municipality or settings.kiosk_municipality or "")
     return {"idle_seconds": settings.kiosk_idle_seconds,
-            "warning_seconds": settings.kiosk_warning_seconds}
+            "warning_seconds": settings.kiosk_warning_seconds,
+            "municipality": {"fi": place.fi, "sv": place.name("sv")} if place else None}
 
 
 @router.get("/api/qr/{activity_id}.svg", tags=["kiosk"], dependencies=[Depends(require_catalogue)])

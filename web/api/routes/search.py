@@ -1,14 +1,16 @@
 """GET /api/activities/search: the catalogue search, for the pages and for staff."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from mukaan.needs import is_unmet
 from mukaan.settings import get_needs_log
-from mukaan_catalogue.gazette import gazette
+from mukaan_catalogue.gazette import gazette, resolve_fuzzy
 from mukaan_catalogue.present import result_card
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import Filters, get_searcher
@@ -35,9 +37,14 @@ async def search(
     online: bool = False,
     nearby: bool = Query(False, description="Also the municipality's neighbours"),
     accessibility: list[str] = Query([], description="Required accessibility features (repeatable)"),
-) -> SearchResponse:
+    today: dt.date | None = Query(None, description="What is on as of this date (default: today): "
+                                                    "activities whose dates have all passed are left out"),
+) -> SearchResponse | JSONResponse:
     if municipality and gazette().resolve(municipality) is None:
-        raise HTTPException(422, detail=f"Unknown municipality: {municipality}")
+        guess = resolve_fuzzy(municipality, cutoff=75)  # only a suggestion: looser than for answers
+        return JSONResponse({"detail": f"Unknown municipality: {municipality}",
+                             "did_you_mean": guess.name("sv" if lang == "sv" else "fi") if guess else None},
+                            status_code=422)
     for value, allowed, name in [(kind, KINDS, "kind"), (topic, TOPICS, "topic")]:
         bad = [v for v in value if v not in allowed]
         if bad:
@@ -49,12 +56,14 @@ async def search(
         raise HTTPException(422, detail=f"Unknown accessibility feature: {', '.join(bad)}")
     filters = Filters(municipality=municipality, nearby=nearby, kinds=tuple(kind), topics=tuple(topic),
                       language=language, audience=audience, free_only=free, online_only=online,
-                      accessibility=tuple(accessibility))
+                      accessibility=tuple(accessibility), today=today)
     results = await run_in_threadpool(get_searcher().search, q, lang=lang, limit=limit,
                                       mode=mode, filters=filters)
     wanted = detect_topics(q, lang) if q.strip() else []
-    if q.strip() and is_unmet(results, list(topic) or wanted):
+    unmet = is_unmet(results, list(topic) or wanted)
+    if q.strip() and unmet:
         place = gazette().resolve(municipality) if municipality else None
         get_needs_log().record(kind=kind[0] if kind else None, topics=list(topic) or wanted,
                                municipality=place.fi if place else None, lang=lang)
-    return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results))
+    return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results),
+                          good_match=not unmet)

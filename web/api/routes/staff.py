@@ -22,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mukaan.settings import get_settings
 from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.present import card
+from mukaan_catalogue.present import card, label
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
@@ -80,7 +80,7 @@ SLIP_TEXTS = {
         "title": "Verksamhet för dig",
         "intro": "Här är verksamheten som vi pratade om. Du kan kontakta arrangören "
                  "eller gå dit. Det är frivilligt att delta.",
-        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här kommer du med",
+        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här deltar du",
         "cost": "Pris", "languages": "Språk", "contact": "Kontaktuppgifter", "phone": "Telefon",
         "email": "E-post", "web": "På nätet", "qr": "Läs koden med telefonen så ser du mer information.",
         "updated": "Uppgifterna uppdaterade", "demo": "Exempeldata: den här verksamheten är ett påhittat exempel.",
@@ -101,12 +101,8 @@ SLIP_TEXTS = {
 }
 
 
-def _label(labels: dict[str, dict[str, str]], key: str, lang: str) -> str:
-    return labels.get(key, {}).get(lang) or key
-
-
-def _option(value: str, label: str) -> dict[str, str]:
-    return {"value": value, "label": label}
+def _option(value: str, text: str) -> dict[str, str]:
+    return {"value": value, "label": text}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -125,14 +121,14 @@ async def options(lang: Lang = "fi") -> dict:
     a cheap way for the page to check that a token is right."""
     activities = get_searcher().snapshot().activities
     spoken = sorted({code for a in activities for code in a.languages},
-                    key=lambda c: (c not in ("fi", "sv", "en"), _label(LANGUAGE_NAMES, c, lang)))
+                    key=lambda c: (c not in ("fi", "sv", "en"), label(LANGUAGE_NAMES, c, lang)))
     places = sorted(gazette(), key=lambda m: m.fi)
     return {
         "kinds": [_option(k, kind_label(k, lang)) for k in KINDS],
         "topics": sorted((_option(t, topic_label(t, lang)) for t in TOPICS), key=lambda o: o["label"]),
-        "audiences": [_option(a, _label(AUDIENCE_LABELS, a, lang)) for a in AUDIENCES],
-        "accessibility": [_option(a, _label(ACCESSIBILITY_LABELS, a, lang)) for a in ACCESSIBILITY],
-        "languages": [_option(c, _label(LANGUAGE_NAMES, c, lang)) for c in spoken],
+        "audiences": [_option(a, label(AUDIENCE_LABELS, a, lang)) for a in AUDIENCES],
+        "accessibility": [_option(a, label(ACCESSIBILITY_LABELS, a, lang)) for a in ACCESSIBILITY],
+        "languages": [_option(c, label(LANGUAGE_NAMES, c, lang)) for c in spoken],
         "municipalities": [m.name(lang) for m in places],
     }
 
@@ -145,10 +141,7 @@ def _cards(ids: list[str], lang: str) -> list[dict]:
         activity = searcher.get(activity_id)
         if activity is None:
             raise HTTPException(404, detail=f"Unknown activity: {activity_id}")
-        c = card(activity, lang)
-        c["language_names"] = [_label(LANGUAGE_NAMES, code, lang) for code in c["languages"]]
-        c["accessibility_labels"] = [_label(ACCESSIBILITY_LABELS, a, lang) for a in c["accessibility"]]
-        cards.append(c)
+        cards.append(card(activity, lang))
     return cards
 
 
