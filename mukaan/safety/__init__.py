@@ -28,8 +28,8 @@ from mukaan.settings import Settings
 CLASSES = ("suicidal", "self_harm", "child_abuse", "sexual_abuse", "domestic_violence",
            "threat_to_kill", "danger_to_others")
 
-__all__ = ["CLASSES", "CrisisCheck", "CrisisModel", "Thresholds", "check", "crisis_reply", "is_calm_phrase",
-           "load_model", "quiet_line"]
+__all__ = ["CLASSES", "CrisisCheck", "CrisisModel", "Thresholds", "check", "crisis_reply",
+           "is_calm_phrase", "load_model", "quiet_line"]
 
 
 @dataclass
