@@ -96,7 +96,7 @@ class Settings(BaseSettings):
 
     # The crisis check's semantic route: the classifier `make safety` trains, and the scores
     # (1 - probability of calm) from which a message is a crisis: the whole message's, or that
-    # of its most alarming sentence or clause. From support_threshold (probability of grief or a
+    # of its most alarming sentence. From support_threshold (probability of grief or a
     # hurt that is over) the answer ends with the crisis line, quietly. Tuned on the blind dev
     # half, tests/eval/blind/crisis_dev.yaml (python -m scripts.eval_safety --sweep).
     crisis_model: Path = ROOT / "var" / "crisis_model.npz"

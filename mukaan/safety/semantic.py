@@ -51,10 +51,9 @@ def segments(text: str) -> list[str]:
 @dataclass
 class Scores:
     whole: float             # 1 - P(calm) of the whole message
-    part: float              # 1 - P(calm) of its most alarming sentence or clause
+    part: float              # 1 - P(calm) of its most alarming part: the whole or one sentence
     label: str               # the most likely class of the more alarming of the two
     support: float           # P(calm_support) of the whole message: grief or a past that is over
-
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,8 @@ class Thresholds:
 
 class CrisisModel:
     """The trained weights, the encoder that turns text into e5 query vectors, and the
-    thresholds (settings crisis_threshold, crisis_part_threshold, crisis_support_threshold)."""
+    thresholds (settings crisis_threshold, crisis_part_threshold, crisis_support_threshold,
+    crisis_calm_veto)."""
 
     def __init__(self, classes: list[str], weights: np.ndarray, bias: np.ndarray, encode: Encode,
                  thresholds: Thresholds = Thresholds()):
@@ -84,8 +84,9 @@ class CrisisModel:
 
     def score(self, text: str) -> Scores:
         whole, *parts = segments(text)
-        # The parts are short: encoded apart from the whole message, they are not padded to its length.
-        vectors = self.encode([whole]) if not parts else np.vstack([self.encode([whole]), self.encode(parts)])
+        vectors = self.encode([whole])
+        if parts:       # short: encoded apart from the whole message, they are not padded to its length
+            vectors = np.vstack([vectors, self.encode(parts)])
         p = self.probabilities(vectors)
         crisis = 1.0 - p[:, self._calm].sum(axis=1)
         worst = int(crisis.argmax())
