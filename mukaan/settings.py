@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     # hurt that is over) the answer ends with the crisis line, quietly. Tuned on the blind dev
     # half, tests/eval/blind/crisis_dev.yaml (python -m scripts.eval_safety --sweep).
     crisis_model: Path = ROOT / "var" / "crisis_model.npz"
-    crisis_threshold: float = 0.65
+    crisis_threshold: float = 0.68
     crisis_part_threshold: float = 0.9
     crisis_support_threshold: float = 0.5
     # From this whole-message score the lexicon's calm exceptions ("äiti tappaa mut jos…" as a

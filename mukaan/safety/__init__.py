@@ -56,8 +56,11 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
         found += words.set_aside
     # An everyday idiom the word lists know ("dö av tristess") asks more of the classifier too.
     semantic = bool(scores) and model.is_crisis(scores, strict=words.calm and not found)
-    if scores and words.over and not semantic:
-        found = []          # "yritin itsemurhaa, mut siitä on 12 vuotta": both routes hear it is over
+    if semantic and words.over and not found and scores.whole < model.thresholds.part:
+        semantic = False    # a hurt told as over: one sentence out of its context ("ex uhkaili mua") is not enough
+    if scores and not semantic and (words.over or scores.support >= model.thresholds.support):
+        found = []          # "yritin itsemurhaa, mut siitä on 12 vuotta", "veljeni teki itsemurhan":
+                            # both routes hear a hurt that is over, or grief
     routes = (["lexicon"] if found else []) + (["semantic"] if semantic else [])
     if semantic and scores.label in CLASSES:
         found.append(scores.label)

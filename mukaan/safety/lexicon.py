@@ -53,6 +53,9 @@ CRISIS_PATTERNS: list[tuple[str, bool, str]] = [
     ("suicidal", False, "paattaa … paivansa"), ("suicidal", False, "minusta paast … eroon"),
     ("suicidal", False, "musta paast … eroon"), ("suicidal", False, "hyvasti … kaikille"),
     ("suicidal", False, "hyvastit kaikille"),
+    # ending "all this" (everything, not one thing): "laittaa pisteen kaikelle", "lopettaa kaiken"
+    ("suicidal", False, "pisteen … kaikelle"), ("suicidal", False, "lopun … kaikesta"),
+    ("suicidal", False, "lopettaa kaiken$"), ("suicidal", False, "lopetan kaiken$"),
     # Finnish: violence
     ("threat_to_kill", False, "tappaa mut$"), ("threat_to_kill", False, "tappaa minut"), ("threat_to_kill", False, "tappais mut$"),
     ("threat_to_kill", False, "uhka … tappa"), ("sexual_abuse", False, "raiskat"), ("sexual_abuse", False, "raiskau"),
@@ -68,6 +71,7 @@ CRISIS_PATTERNS: list[tuple[str, bool, str]] = [
     ("domestic_violence", False, "pahoinpiteli"), ("domestic_violence", False, "pahoinpitelee"), ("sexual_abuse", False, "raiskas"),
     ("domestic_violence", False, "kuristi minua"), ("domestic_violence", False, "kuristaa minua"),
     # Swedish
+    ("suicidal", False, "gora slut pa allt"), ("suicidal", False, "satta punkt for allt"),
     ("suicidal", True, "sjalvmord"), ("suicidal", False, "vill do$"), ("suicidal", False, "vill … do$"),
     ("suicidal", False, "vill inte leva"), ("suicidal", False, "orkar inte leva"),
     ("suicidal", False, "ta livet av mig"), ("suicidal", False, "ta mitt liv"),
@@ -86,6 +90,7 @@ CRISIS_PATTERNS: list[tuple[str, bool, str]] = [
     ("threat_to_kill", False, "hotar att doda"), ("threat_to_kill", False, "hotar … doda"), ("domestic_violence", False, "hotar mig"),
     ("domestic_violence", False, "vald hemma"), ("sexual_abuse", False, "valdtog"), ("sexual_abuse", False, "valdtagen"),
     # English
+    ("suicidal", False, "end it all"), ("suicidal", False, "end … to it all"), ("suicidal", False, "end to everything"),
     ("suicidal", True, "suicid"), ("suicidal", False, "kill myself"), ("suicidal", False, "end my life"),
     ("suicidal", False, "hang myself"), ("suicidal", False, "better … i$ am$ gone$"), ("suicidal", False, "better … i'm gone$"),
     ("suicidal", False, "better … i$ was$ gone$"), ("suicidal", False, "better … i$ were$ gone$"),
@@ -129,6 +134,7 @@ CALM_PATTERNS: list[str] = [
     "teki itsemurhan", "tekee … itsemurhan", "kuoli itsemurhaan", "itsemurhaan kuollut", "kuoli yliannostukseen",
     "tappoi itsensa",
     "took her own life", "took his own life", "took their own life", "died by suicide",
+    "bereaved by suicide", "suicide bereavement",
     "tog sitt liv", "tog livet av sig", "dog av en overdos",
     # prevention and helping work
     "itsemurhien ehkaisy", "itsemurhan ehkaisy", "itsetuhoisuus puheeksi", "suicide prevention",
@@ -147,7 +153,8 @@ CALM_PATTERNS: list[str] = [
 # A hurt long over ("siitä on 15 vuotta", "years ago"): with these in the message, the crisis
 # words are set aside for the whole message, but only where the classifier agrees it is calm.
 OVER_PATTERNS: list[str] = [
-    "vuosia sitten", "vuotta sitten", "siita on … vuotta", "aikoinaan", "nuorena", "lapsena",
+    "vuosia sitten", "vuotta sitten", "siita on … vuotta", "aikoinaan", "nuorena", "lapsena", "lapsuudessa",
+    "in my childhood", "i barndomen",
     "years ago", "as a child", "when i was young", "ar sedan", "som barn", "som ung",
 ]
 

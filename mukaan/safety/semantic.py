@@ -58,7 +58,7 @@ class Scores:
 
 @dataclass(frozen=True)
 class Thresholds:
-    whole: float = 0.65      # a message is a crisis from this score of the whole message,
+    whole: float = 0.68      # a message is a crisis from this score of the whole message,
     part: float = 0.9        # or of one part (it carries less context, so it needs more)
     support: float = 0.5     # from this P(calm_support), the crisis line is offered quietly
     calm_veto: float = 0.9   # from this whole-message score, the lexicon's calm exceptions do not hold
