@@ -234,6 +234,8 @@ def test_nearer_and_something_else_after_results(page, base_url, lang, first, ne
     expect(page.locator(".msg.bot", has_text=intro).last).to_be_visible()
     assert not near.filter(has_text=re.compile("Verkossa|Online")).count()
     audit(page, f"chat: nearer ({lang})")
+    page.set_viewport_size(PHONE)  # the phone shot is taken first: scroll to the answer at that size
+    page.locator(".msg.bot", has_text=intro).last.scroll_into_view_if_needed()
     screenshots(page, f"follow-up-nearer-{lang}")
     shown = set(page.locator(".card").evaluate_all("cs => cs.map(c => c.dataset.id)"))
     before = page.locator(".card").count()
@@ -243,4 +245,6 @@ def test_nearer_and_something_else_after_results(page, base_url, lang, first, ne
     new_ids = newest.evaluate_all("cs => cs.map(c => c.dataset.id)")
     assert new_ids and not set(new_ids) & shown
     audit(page, f"chat: something else ({lang})")
+    page.set_viewport_size(PHONE)
+    newest.first.scroll_into_view_if_needed()
     screenshots(page, f"follow-up-something-else-{lang}")
