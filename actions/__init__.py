@@ -1,7 +1,11 @@
 """Mukaan's custom Rasa actions, served by the web app (see web/api/routes/actions.py).
 
-  slots.py         reads every user turn: language, kind, situation, municipality, age group
-  search.py        the search form's question, the search itself, "more", activity details
+  slots.py         reads every user turn: language, kind, situation, municipality, age group,
+                   and the follow-ups after results that change the last search instead of
+                   starting a new one (is_refinement, follow_up): "entä verkossa?", "på
+                   svenska", "for my mother instead", "jotain lähempää?", "något annat"
+  search.py        the search form's question, the search itself, "more" / "something else",
+                   "nearer" (in person only, the named district first), activity details
   conversation.py  crisis reply, start over, change of language
 
 What the actions say is in mukaan/texts.py (fixed replies are in bot/domain.yml).

@@ -10,7 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.slots import ANY, INTENT_KIND, lang_of, message_text
+from actions.slots import ANY, INTENT_KIND, follow_up, lang_of, message_text
 from mukaan.texts import say
 from mukaan.needs import is_unmet
 from mukaan.settings import get_needs_log, get_settings
@@ -76,13 +76,40 @@ def fitting(query: str, lang: str, limit: int, filters: Filters, exclude: tuple[
     return [r for r in results if fits(r.activity, person)][:limit]
 
 
+def named(area: str, words: str) -> bool:
+    """Whether the resident's words name a district, inflected or not ("Leppävaarassa")."""
+    stem = area.lower()[:max(4, len(area) - 2)]
+    return any(w.startswith(stem) for w in re.findall(r"\w+", words.lower()))
+
+
+def nearest(tracker: Tracker, query: str, filters: Filters, limit: int, exclude: tuple[str, ...],
+            person: Person) -> list:
+    """"Nearer": in-person activities only, in the resident's municipality and its neighbours;
+    those in a district the resident named first, then the rest of their municipality."""
+    filters.nearby, filters.include_national, filters.online_only = True, False, False
+    home = gazette().resolve(filters.municipality)
+    words = tracker.get_slot("situation") or ""
+
+    def distance(r) -> int:
+        a = r.activity
+        if a.municipality is None or home is None or a.municipality.code != home.code:
+            return 2
+        return 0 if a.area and named(a.area, words) else 1
+    results = [r for r in fitting(query, lang_of(tracker), limit * 2, filters, exclude, person)
+               if not r.activity.online]
+    return sorted(results, key=distance)[:limit]
+
+
 def run_search(tracker: Tracker, limit: int, exclude: tuple[str, ...] = ()) -> tuple[list, bool]:
     """Results for the tracker's slots that fit the resident. When fewer than MIN_LOCAL results
-    (local or online) share a topic with the need, nearby municipalities are included."""
+    (local or online) share a topic with the need, nearby municipalities are included; after
+    "nearer" (the ``near`` slot) only in-person activities, the nearest first."""
     query, filters, _ = search_request(tracker)
     lang = lang_of(tracker)
     wanted = set(tracker.get_slot("topics") or [])
     person = person_of(tracker)
+    if tracker.get_slot("near") and filters.municipality:
+        return nearest(tracker, query, filters, limit, exclude, person), False
     results = fitting(query, lang, limit, filters, exclude, person)
     if not filters.municipality:
         return results, False
@@ -144,52 +171,64 @@ class ActionAskMunicipality(Action):
         return []
 
 
+def search_and_show(dispatcher: CollectingDispatcher, tracker: Tracker, more: bool) -> list[dict[str, Any]]:
+    """The last search's results, or with ``more`` its next results (none of those shown
+    already). One path for both actions, so a follow-up gives the same answer whichever
+    intent the classifier chose for it."""
+    lang = lang_of(tracker)
+    near = bool(tracker.get_slot("near"))
+    if near and tracker.get_slot("municipality") in (None, ANY):
+        dispatcher.utter_message(text=say("near_where", lang))
+        return []
+    shown = list(tracker.get_slot("shown") or []) if more else []
+    try:
+        results, widened = run_search(tracker, limit=get_settings().results_per_turn, exclude=tuple(shown))
+    except Exception:  # the resident gets a polite message, the log gets the details
+        log.exception("search failed")
+        dispatcher.utter_message(text=say("search_failed", lang))
+        return []
+    if more:
+        if not results:
+            dispatcher.utter_message(text=say("no_more", lang))
+            return []
+        return [SlotSet("shown", shown + show(dispatcher, results, lang, say("more_intro", lang)))]
+    topics = tracker.get_slot("topics") or []
+    if is_unmet(results, topics):
+        municipality = tracker.get_slot("municipality")
+        get_needs_log().record(kind=tracker.get_slot("kind"), topics=topics, lang=lang,
+                               municipality=None if municipality == ANY else municipality)
+    if not results:
+        dispatcher.utter_message(text=say("no_results", lang))
+        return [SlotSet("shown", [])]
+    _, _, summary = search_request(tracker)
+    intro = "results_near" if near else "results_nearby" if widened else "results"
+    return [SlotSet("shown", show(dispatcher, results, lang, say(intro, lang, **summary)))]
+
+
 class ActionSearch(Action):
+    """The search when the form is complete, and the follow-ups that change it ("entä
+    verkossa?", "jotain lähempää?"); "something else" shows the next results instead."""
+
     def name(self) -> str:
         return "action_search"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: DomainDict) -> list[dict[str, Any]]:
-        lang = lang_of(tracker)
-        try:
-            results, widened = run_search(tracker, limit=get_settings().results_per_turn)
-        except Exception:  # the resident gets a polite message, the log gets the details
-            log.exception("search failed")
-            dispatcher.utter_message(text=say("search_failed", lang))
-            return []
-        topics = tracker.get_slot("topics") or []
-        if is_unmet(results, topics):
-            municipality = tracker.get_slot("municipality")
-            get_needs_log().record(kind=tracker.get_slot("kind"), topics=topics, lang=lang,
-                                   municipality=None if municipality == ANY else municipality)
-        if not results:
-            dispatcher.utter_message(text=say("no_results", lang))
-            return [SlotSet("shown", [])]
-        _, _, summary = search_request(tracker)
-        shown = show(dispatcher, results, lang, say("results_nearby" if widened else "results", lang, **summary))
-        return [SlotSet("shown", shown)]
+        return search_and_show(dispatcher, tracker, more=follow_up(tracker) == "more")
 
 
 class ActionSearchMore(Action):
+    """"Show more" / "something else": the next results of the last search. "Nearer" asked in
+    words the classifier took for "more" searches again instead."""
+
     def name(self) -> str:
         return "action_search_more"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        lang = lang_of(tracker)
         if not tracker.get_slot("situation") and not tracker.get_slot("kind"):
-            dispatcher.utter_message(text=say("no_activity_yet", lang))
+            dispatcher.utter_message(text=say("no_activity_yet", lang_of(tracker)))
             return []
-        shown = list(tracker.get_slot("shown") or [])
-        try:
-            results, _ = run_search(tracker, limit=get_settings().results_per_turn, exclude=tuple(shown))
-        except Exception:
-            log.exception("search failed")
-            dispatcher.utter_message(text=say("search_failed", lang))
-            return []
-        if not results:
-            dispatcher.utter_message(text=say("no_more", lang))
-            return []
-        return [SlotSet("shown", shown + show(dispatcher, results, lang, say("more_intro", lang)))]
+        return search_and_show(dispatcher, tracker, more=follow_up(tracker) != "nearer")
 
 
 _ORDINALS = {

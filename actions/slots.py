@@ -48,15 +48,36 @@ FOR_SOMEONE = re.compile(r"\b(äidil|isäl|mummol|mummil|vaaril|ukil|puolisol|mi
                          r"tyttärel|ystäväl)\w*|\b(for|åt|för) (my|min|mitt|mina)\b", re.IGNORECASE)
 
 
+# "Nearer": the last search again, in person only and the resident's own area first.
+NEARER_CUE = re.compile(r"lähemp|läheltä|lähellä|närmare|nära (mig|hem)|\b(nearer|closer)\b|near (me|home)",
+                        re.IGNORECASE)
+# "Something else": the next results of the last search, none of those already shown.
+MORE_CUE = re.compile(r"\b(jotain|jokin|joku|jotakin) (ihan |aivan )?(muu|toi)\w*|\bmuita\b|\bmuut\b|seuraav|"
+                      r"n[åa]got (helt )?annat|\b(visa|några|finns det) andra\b|andra (alternativ|förslag)|\bfler\b|"
+                      r"\bnästa\b|something (else|different)|anything else|\b(show( me)?|any|some) others?\b|"
+                      r"\bother (ones|options|suggestions)\b|\bnext\b", re.IGNORECASE)
+
+
 def is_refinement(tracker: Tracker) -> bool:
-    """A short follow-up after results that only narrows the last search ("entä verkossa?",
-    "helst på svenska", "and online?"): the situation and the need stay as they were."""
+    """A short follow-up after results that only changes the last search ("entä verkossa?",
+    "helst på svenska", "and online?", "jotain lähempää?", "något annat"): the situation and
+    the need stay as they were."""
     text = message_text(tracker)
     if not tracker.get_slot("shown") or not text or len(text.split()) > 6:
         return False
     if detect_topics(text, lang_of(tracker)):
         return False
-    return bool(ONLINE_CUE.search(text) or asked_languages(text) or FOR_SOMEONE.search(text))
+    return bool(ONLINE_CUE.search(text) or asked_languages(text) or FOR_SOMEONE.search(text)
+                or NEARER_CUE.search(text) or MORE_CUE.search(text))
+
+
+def follow_up(tracker: Tracker) -> str | None:
+    """Which follow-up the latest message is, when it is one: "nearer" or "more" (the others
+    only set their slots: online, wanted_languages, the situation)."""
+    if not is_refinement(tracker):
+        return None
+    text = message_text(tracker)
+    return "nearer" if NEARER_CUE.search(text) else "more" if MORE_CUE.search(text) else None
 
 
 def message_text(tracker: Tracker) -> str:
@@ -161,7 +182,17 @@ class ValidateSlotMappings(ValidationAction):
 
     def extract_online(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                        domain: DomainDict) -> dict[str, Any]:
-        return _changed(tracker, "online", True) if ONLINE_CUE.search(message_text(tracker)) else {}
+        if ONLINE_CUE.search(message_text(tracker)):
+            return _changed(tracker, "online", True)
+        return _changed(tracker, "online", False) if follow_up(tracker) == "nearer" else {}
+
+    def extract_near(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                     domain: DomainDict) -> dict[str, Any]:
+        """"Nearer" after results: in person only, the resident's own area first (until they
+        ask for online activities again)."""
+        if follow_up(tracker) == "nearer":
+            return _changed(tracker, "near", True)
+        return _changed(tracker, "near", False) if ONLINE_CUE.search(message_text(tracker)) else {}
 
     def extract_wanted_languages(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                  domain: DomainDict) -> dict[str, Any]:

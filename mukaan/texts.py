@@ -14,6 +14,16 @@ TEXTS: dict[str, dict[str, str]] = {
         "sv": "Det fanns bara få alternativ i din kommun. Därför finns också verksamhet i grannkommunerna och på nätet med{about}.",
         "en": "There were only a few options in your municipality, so I have included nearby municipalities and online activities{about}.",
     },
+    "results_near": {
+        "fi": "Tässä ovat sinua lähimmät vaihtoehdot{about}{where}. Verkossa toimivat jäivät nyt pois.",
+        "sv": "Här är alternativen närmast dig{about}{where}. Verksamhet på nätet är inte med nu.",
+        "en": "Here are the options nearest to you{about}{where}. I have left out online activities.",
+    },
+    "near_where": {
+        "fi": "Missä kunnassa asut? Etsin sitten toimintaa läheltäsi.",
+        "sv": "I vilken kommun bor du? Då letar jag efter verksamhet nära dig.",
+        "en": "Which municipality do you live in? Then I will look for activities near you.",
+    },
     "and": {"fi": " ja ", "sv": " och ", "en": " and "},
     "about": {"fi": " aiheesta {topics}", "sv": " om {topics}", "en": " about {topics}"},
     "where": {"fi": ", alueena {place}", "sv": " i {place}", "en": " in {place}"},

@@ -77,3 +77,29 @@ def test_shared_conversations(stack):
     assert sum(passed) >= 0.8 * len(cases), [
         (case["say"], [(c["name"], c["kind"], c["topics"]) for c in cards[:3]])
         for (case, cards, _), ok in zip(results, passed) if not ok]
+
+
+@pytest.mark.parametrize("lang,first,nearer,other", [
+    ("fi", "asun Leppävaarassa Espoossa ja kaipaan vertaistukea omaishoitajana", "löytyisikö jotain lähempää?",
+     "näytä jotain muuta"),
+    ("sv", "jag bor i Kallio i Helsingfors och känner mig ensam", "något närmare hemma?", "visa något annat"),
+    ("en", "I live in Kallio in Helsinki and feel lonely", "anything nearer to me?", "show me something else"),
+])
+def test_nearer_and_something_else_refine_the_last_search(stack, lang, first, nearer, other):
+    """Through the real Rasa server: 'nearer' keeps the search and leaves out online activities;
+    'something else' shows none of the activities already shown."""
+    def say(client, session, text):
+        body = client.post("/api/chat", json={"session": session, "message": text, "lang": lang}).json()
+        return body, [a for m in body["messages"] for a in m.get("activities") or []]
+
+    with httpx.Client(base_url=stack.web_url, timeout=60) as c:
+        body, cards = say(c, None, first)
+        assert cards, body
+        body, near = say(c, body["session"], nearer)
+        assert near and not any(a["online"] for a in near), body
+        municipality = near[0]["municipality_fi"]
+        assert municipality in ("Espoo", "Helsinki"), near[0]
+        body, more = say(c, body["session"], other)
+        assert more, body
+        assert not {a["id"] for a in more} & {a["id"] for a in cards + near}
+        assert not any(a["online"] for a in more)

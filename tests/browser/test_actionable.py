@@ -216,3 +216,35 @@ def test_unmet_needs_page_is_styled_labelled_and_charted(page, base_url, staff_t
     expect(page.locator("#table td", has_text="Natur").first).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
     audit(page, "staff: unmet needs in Swedish")
+
+
+@pytest.mark.parametrize("lang,first,nearer,other", [
+    ("fi", "Asun Leppävaarassa Espoossa ja kaipaan vertaistukea omaishoitajana", "jotain lähempää?", "jotain muuta"),
+    ("en", "I live in Kallio in Helsinki and feel lonely", "nearer, closer to me", "show me others"),
+])
+def test_nearer_and_something_else_after_results(page, base_url, lang, first, nearer, other):
+    """The follow-ups in the page: 'nearer' gives a new set of cards with no online activity and
+    says so; 'something else' gives cards not shown before."""
+    open_chat(page, base_url, f"?lang={lang}")
+    cards_for(page, first)
+    say(page, nearer)
+    near = page.locator(".msg.bot").filter(has=page.locator(".card")).last.locator(".card")
+    expect(near.first).to_be_visible()
+    intro = {"fi": "Verkossa toimivat jäivät nyt pois", "en": "I have left out online activities"}[lang]
+    expect(page.locator(".msg.bot", has_text=intro).last).to_be_visible()
+    assert not near.filter(has_text=re.compile("Verkossa|Online")).count()
+    audit(page, f"chat: nearer ({lang})")
+    page.set_viewport_size(PHONE)  # the phone shot is taken first: scroll to the answer at that size
+    page.locator(".msg.bot", has_text=intro).last.scroll_into_view_if_needed()
+    screenshots(page, f"follow-up-nearer-{lang}")
+    shown = set(page.locator(".card").evaluate_all("cs => cs.map(c => c.dataset.id)"))
+    before = page.locator(".card").count()
+    say(page, other)
+    page.wait_for_function("(n) => document.querySelectorAll('.card').length > n", arg=before, timeout=60_000)
+    newest = page.locator(".msg.bot").filter(has=page.locator(".card")).last.locator(".card")
+    new_ids = newest.evaluate_all("cs => cs.map(c => c.dataset.id)")
+    assert new_ids and not set(new_ids) & shown
+    audit(page, f"chat: something else ({lang})")
+    page.set_viewport_size(PHONE)
+    newest.first.scroll_into_view_if_needed()
+    screenshots(page, f"follow-up-something-else-{lang}")
