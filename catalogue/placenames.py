@@ -51,7 +51,7 @@ def _stems(word: str) -> tuple[str, str] | None:
     if word.endswith("e"):                          # Tampere → Tampereella
         return word + "e", word + "e"
     for strong, weak in _GRADATION:                 # Hervanta → Hervanna-, Kamppi → Kampi-
-        if re.search(f"[{_VOWELS}]{strong}[{_VOWELS}]$", word):
+        if re.search(f"{strong}[{_VOWELS}]$", word):
             return word[: -len(strong) - 1] + weak + word[-1], word
     return word, word
 

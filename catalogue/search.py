@@ -311,10 +311,12 @@ class Signals:
             l_norm = l / l.max() if l.max() > 0 else np.zeros_like(l)
             combined = (w.dense * d_norm + w.lexical * l_norm + w.topic * self.topic + w.kind * self.kind
                         + w.need * self.need - w.unasked * self.unasked)
-        # At equal relevance an activity in the resident's own municipality comes first, and
-        # one in their own district before the rest of the municipality.
-        here = self.here if self.here is not None else 0.0
-        return combined - w.away * self.away + w.district * here
+            # At equal relevance one in the resident's own district comes before the rest of
+            # the municipality (a small bonus on this scale; raw cosines are too close for it).
+            if self.here is not None:
+                combined = combined + w.district * self.here
+        # At equal relevance an activity in the resident's own municipality comes first.
+        return combined - w.away * self.away
 
 
 # "Vertaistuki aiheesta suru ja menetys – Vantaa." (kind, the topics shared with the query, place)
