@@ -107,7 +107,12 @@ def test_redis_holds_the_conversation_with_an_expiry_and_no_leftover_locks(redis
         trackers = list(r.scan_iter("mukaan:tracker:*"))
         assert trackers and all(0 < r.ttl(k) <= TTL for k in trackers)
         assert not list(r.scan_iter("mukaan:lock:*"))  # a lock lives only while a turn is processed
-        assert set(r.keys("*")) == set(trackers)  # nothing outside the prefix
+        # Besides the trackers only each conversation's language (two codes, web/session_lang.py),
+        # expiring as they do; nothing outside the prefix.
+        langs = list(r.scan_iter("mukaan:lang:*"))
+        assert f"mukaan:lang:{conversation['session']}" in langs
+        assert all(0 < r.ttl(k) <= TTL and len(r.get(k)) <= 5 for k in langs)
+        assert set(r.keys("*")) == set(trackers) | set(langs)
 
 
 def test_start_over_erases_the_conversation_from_redis(cluster, redis_server):
