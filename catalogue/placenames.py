@@ -29,7 +29,7 @@ _HEADS = {
 # Consonant gradation in the last syllable: strong → weak (Hervanta → Hervannassa).
 _GRADATION = (("kk", "k"), ("pp", "p"), ("tt", "t"), ("nt", "nn"), ("nk", "ng"), ("lt", "ll"),
               ("rt", "rr"), ("mp", "mm"), ("ht", "hd"))
-_VOWELS = "aeiouyao"
+_VOWELS = "aeiouy"               # folded: ä and ö are a and o
 _CASES = ("n", "ssa", "sta", "lla", "lta", "lle")
 _SPOKEN = {"ssa": "s", "sta": "st", "lla": "l", "lta": "lt", "lle": "l"}
 
