@@ -19,7 +19,7 @@ from mukaan.nlp import fold, pipeline
 from mukaan.settings import get_settings
 from mukaan.texts import say
 from mukaan_catalogue.embedding import get_embedder, use_serving_threads
-from mukaan_catalogue.gazette import gazette
+from mukaan_catalogue.gazette import District, find_districts, gazette
 from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
 from mukaan_catalogue.store import Store, passage_langs, passage_text
 from mukaan_catalogue.taxonomy import detect, kind_label, topic_label
@@ -223,7 +223,8 @@ class Searcher:
         order = np.argsort(-combined, kind="stable")[:limit]
         acts = sig.snap.activities
         return [Result(activity=acts[sig.idx[o]], score=float(combined[o]), dense=float(sig.dense[o]),
-                       lexical=float(sig.lexical[o]), why=explain(acts[sig.idx[o]], sig.topics, lang))
+                       lexical=float(sig.lexical[o]),
+                       why=explain(acts[sig.idx[o]], sig.topics, lang, sig.district if sig.here[o] else None))
                 for o in order]
 
 
@@ -245,12 +246,13 @@ class Weights:
     need: float
     away: float
     unasked: float
+    district: float = 0.0
 
     @classmethod
     def from_settings(cls) -> "Weights":
         s = get_settings()
         return cls(s.dense_weight, s.lexical_weight, s.topic_weight, s.kind_weight, s.need_weight,
-                   s.away_penalty, s.unasked_kind_penalty)
+                   s.away_penalty, s.unasked_kind_penalty, s.district_bonus)
 
 
 @dataclass
@@ -259,7 +261,8 @@ class Signals:
     topics the activity has, whether its kind is one the query names, how well its kind fits
     what the query wishes for (NEED_CUES: "someone to talk to", "company"). Taken off: the activity
     is outside the resident's municipality (away), or of a kind the resident has to ask for
-    (unasked, UNASKED_KINDS)."""
+    (unasked, UNASKED_KINDS). Added at equal relevance: the activity is in the district the
+    resident named (here)."""
     snap: object            # has .activities, which idx points into
     idx: np.ndarray
     dense: np.ndarray
@@ -270,6 +273,8 @@ class Signals:
     away: np.ndarray
     topics: list[str]
     unasked: np.ndarray
+    here: np.ndarray | None = None
+    district: District | None = None
 
     @classmethod
     def build(cls, snap, idx, dense, lexical, query: str, lang: str, f: Filters, *, kind: np.ndarray,
@@ -289,7 +294,10 @@ class Signals:
         away = (municipality != int(home.code)).astype(float) if home else np.zeros(len(idx))
         unasked = _by_kind(kind, {name: weight for name, weight in UNASKED_KINDS.items()
                                   if name not in asked and name not in f.kinds})
-        return cls(snap, idx, dense, lexical, t, k, need, away, topics, unasked)
+        district = resident_district(query, lang, f.municipality)
+        here = (np.array([in_district(snap.activities[i], district) for i in idx], dtype=float)
+                if district else np.zeros(len(idx)))
+        return cls(snap, idx, dense, lexical, t, k, need, away, topics, unasked, here, district)
 
     def combine(self, mode: str, w: Weights | None = None) -> np.ndarray:
         w = w or Weights.from_settings()
@@ -303,6 +311,10 @@ class Signals:
             l_norm = l / l.max() if l.max() > 0 else np.zeros_like(l)
             combined = (w.dense * d_norm + w.lexical * l_norm + w.topic * self.topic + w.kind * self.kind
                         + w.need * self.need - w.unasked * self.unasked)
+            # At equal relevance one in the resident's own district comes before the rest of
+            # the municipality (a small bonus on this scale; raw cosines are too close for it).
+            if self.here is not None:
+                combined = combined + w.district * self.here
         # At equal relevance an activity in the resident's own municipality comes first.
         return combined - w.away * self.away
 
@@ -314,17 +326,51 @@ _WHY = {
     "en": (" about {topics}", "{kind}{about} – {place}."),
 }
 _ONLINE = {"fi": "verkossa", "sv": "på nätet", "en": "online"}
+_YOUR_DISTRICT = {"fi": "Samassa kaupunginosassa kuin sinä.", "sv": "I samma stadsdel som du.",
+                  "en": "In your part of town."}
 
 
-def explain(activity: Activity, query_topics: list[str], lang: str) -> str:
-    """A one-line reason in ``lang``: the topics it shares with the query, kind and place."""
+def resident_district(query: str, lang: str, municipality: str | None) -> District | None:
+    """The district the resident named: the municipality filter itself ("Tapiola"), else the
+    first district the query names in the filter's municipality ("asun Tapiolassa")."""
+    g = gazette()
+    if municipality and (named := g.district(municipality)):
+        return named
+    home = g.resolve(municipality) if municipality else None
+    for d in find_districts(query, lang) if query else []:
+        if home is None or d.code == home.code:
+            return d
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _area_districts(area: str, code: str) -> frozenset[District]:
+    """The districts an activity's ``area`` names ("Töölö / Kaivopuisto", "Hyrylä (…)")."""
+    g = gazette()
+    parts = (p.split("(")[0].strip() for p in area.replace(",", "/").split("/"))
+    return frozenset(d for p in parts if p and (d := g.district(p)) and d.code == code)
+
+
+def in_district(activity: Activity, district: District | None) -> bool:
+    """Whether the activity's ``area`` is the district ``district``."""
+    if not district or not activity.area or not activity.municipality:
+        return False
+    return district in _area_districts(activity.area, activity.municipality.code)
+
+
+def explain(activity: Activity, query_topics: list[str], lang: str, district: District | None = None) -> str:
+    """A one-line reason in ``lang``: the topics it shares with the query, kind and place;
+    when the activity is in the resident's own district, that too."""
     lang = lang if lang in _WHY else "fi"
     shared = [t for t in query_topics if t in activity.topics]
     place = activity.municipality.name(lang) if activity.municipality else _ONLINE[lang]
+    if district:
+        place = f"{district.name(lang)}, {place}"
     if activity.municipality and activity.online:
         place += f" / {_ONLINE[lang]}"
     about = _WHY[lang][0].format(topics=say("and", lang).join(topic_label(t, lang) for t in shared)) if shared else ""
-    return _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), about=about, place=place)
+    why = _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), about=about, place=place)
+    return f"{why} {_YOUR_DISTRICT[lang]}" if district else why
 
 
 def get_store(settings=None):

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     need_weight: float = 0.4
     # Score taken off activities outside the resident's municipality (online or nearby).
     away_penalty: float = 0.15
+    # Bonus for an activity in the district the resident named (catalogue/data/districts.csv):
+    # small, so it decides only between activities of about equal relevance.
+    district_bonus: float = 0.05
     # Score taken off volunteering (giving help, not getting it) and one-off events when the
     # query does not ask for them (catalogue/search.py, UNASKED_KINDS).
     unasked_kind_penalty: float = 0.2

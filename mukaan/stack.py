@@ -165,6 +165,8 @@ class Stack:
     def start_web(self, name: str = "web") -> None:
         """Start the web app (which also serves the custom actions) without waiting."""
         web_env = dict(os.environ) | self.env | {"MUKAAN_RASA_URL": self.rasa_url}
+        if self.redis_url:      # as deploy/compose.yaml: the web app keeps session languages there
+            web_env["MUKAAN_REDIS_URL"] = self.redis_url
         self._spawn(name, [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1",
                            "--port", str(self.web_port), "--no-access-log"], web_env)
 

@@ -103,3 +103,65 @@ def test_nearer_and_something_else_refine_the_last_search(stack, lang, first, ne
         assert more, body
         assert not {a["id"] for a in more} & {a["id"] for a in cards + near}
         assert not any(a["online"] for a in more)
+
+
+# -- the conversation keeps its language (issue 15, item 4) ---------------------------------------
+
+SWITCH_NOTICE = {"fi": "Vaihdoin kielen", "sv": "Jag bytte språk", "en": "I switched to English"}
+
+
+def chat(client, session, message, lang=None):
+    body = {"session": session, "message": message} | ({"lang": lang} if lang else {})
+    r = client.post("/api/chat", json=body)
+    r.raise_for_status()
+    return r.json()
+
+
+def texts(body):
+    return " ".join(m.get("text") or "" for m in body["messages"])
+
+
+@pytest.mark.parametrize("lang,first,then", [
+    ("fi", "Hei, etsin vertaistukea", ["Espoo", "omaishoitajana jaksaminen"]),
+    ("sv", "Hej, jag söker kamratstöd", ["Esbo", "för närståendevårdare"]),
+    ("en", "Hi, I am looking for peer support", ["Espoo", "as a family carer"]),
+])
+def test_turns_without_lang_continue_in_the_conversations_language(stack, lang, first, then):
+    with httpx.Client(base_url=stack.web_url, timeout=60) as c:
+        body = chat(c, None, first, lang)
+        session, replies = body["session"], [body]
+        replies += [chat(c, session, text) for text in then]     # no `lang` after the first turn
+    assert all(r["lang"] == lang for r in replies), [r["lang"] for r in replies]
+    assert all(m.get("lang", lang) == lang for r in replies for m in r["messages"])
+    assert not any(SWITCH_NOTICE[code] in texts(r) for r in replies for code in SWITCH_NOTICE)
+    assert any(m.get("activities") for m in replies[-1]["messages"]), replies[-1]
+
+
+@pytest.mark.parametrize("place", ["Borgå", "Helsingfors", "i Esbo"])
+def test_swedish_conversation_answering_with_a_swedish_place_name_stays_swedish(stack, place):
+    with httpx.Client(base_url=stack.web_url, timeout=60) as c:
+        first = chat(c, None, "Hej, jag vill bli frivillig och hjälpa äldre", "sv")
+        asked = texts(first)
+        assert first["lang"] == "sv" and ("kommun" in asked or "Vilket" in asked), asked
+        answer = chat(c, first["session"], place)              # the page sent no language
+    assert answer["lang"] == "sv", answer
+    said = texts(answer)
+    assert "Jag bytte språk" not in said and "Vaihdoin kielen" not in said, said
+    assert any(m.get("activities") for m in answer["messages"]) or "kommun" not in said, said
+
+
+def test_the_switch_notice_is_given_once_per_real_switch(stack):
+    """A page that keeps sending `lang: fi` while the resident writes Swedish: the notice comes
+    on the turn that switched, not on the following ones; writing Finnish again switches back,
+    with its own notice."""
+    with httpx.Client(base_url=stack.web_url, timeout=60) as c:
+        first = chat(c, None, "Hej, jag bor i Borgå och söker kamratstöd för närstående", "fi")
+        session = first["session"]
+        second = chat(c, session, "för närståendevårdare, gärna på svenska", "fi")
+        third = chat(c, session, "Borgå", "fi")
+        back = chat(c, session, "voitko näyttää lisää vaihtoehtoja suomeksi", "fi")
+    assert first["lang"] == "sv" and texts(first).count("Jag bytte språk") == 1, first
+    for later in (second, third):
+        assert later["lang"] == "sv", later
+        assert "Jag bytte språk" not in texts(later), later
+    assert back["lang"] == "fi" and "Vaihdoin kielen" in texts(back), back

@@ -107,7 +107,12 @@ def test_redis_holds_the_conversation_with_an_expiry_and_no_leftover_locks(redis
         trackers = list(r.scan_iter("mukaan:tracker:*"))
         assert trackers and all(0 < r.ttl(k) <= TTL for k in trackers)
         assert not list(r.scan_iter("mukaan:lock:*"))  # a lock lives only while a turn is processed
-        assert set(r.keys("*")) == set(trackers)  # nothing outside the prefix
+        # Besides the trackers only each conversation's language (two codes, web/session_lang.py),
+        # expiring as they do; nothing outside the prefix.
+        langs = list(r.scan_iter("mukaan:lang:*"))
+        assert f"mukaan:lang:{conversation['session']}" in langs
+        assert all(0 < r.ttl(k) <= TTL and len(r.get(k)) <= 5 for k in langs)
+        assert set(r.keys("*")) == set(trackers) | set(langs)
 
 
 def test_start_over_erases_the_conversation_from_redis(cluster, redis_server):
@@ -198,3 +203,18 @@ def test_lock_store_excludes_concurrent_turns_across_processes(redis_server):
     counter, leftover_locks = map(int, out.stdout.split())
     assert counter == 4 * 50
     assert leftover_locks == 0
+
+
+def test_the_conversations_language_is_kept_across_web_instances(cluster, redis_server):
+    """Turn 1 in Swedish on web A; turns 2 and 3 without `lang` on web B, one of them a
+    Swedish place name: still Swedish, and the language is kept in Redis."""
+    web_a, web_b = cluster.web_urls
+    first = httpx.post(f"{web_a}/api/chat", json={"message": "Hej, jag söker kamratstöd", "lang": "sv"},
+                       timeout=60).json()
+    session = first["session"]
+    for text in ("Borgå", "för närståendevårdare"):
+        body = httpx.post(f"{web_b}/api/chat", json={"session": session, "message": text}, timeout=60).json()
+        assert body["lang"] == "sv", body
+        assert all(m.get("lang", "sv") == "sv" for m in body["messages"]), body
+    with redis_server.client() as r:
+        assert r.get(f"mukaan:lang:{session}") == "sv sv"

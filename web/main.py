@@ -35,6 +35,7 @@ from mukaan_catalogue.store import IndexProblem, check_index, copy_index
 from web import security
 from web.api.routes import actions, chat, health, hsds, needs, pages, search, staff
 from web.rasa_client import RasaClient, Sessions
+from web.session_lang import session_languages
 
 log = logging.getLogger("mukaan")
 STATIC = Path(__file__).parent / "static"
@@ -168,6 +169,7 @@ async def lifespan(app: FastAPI):
     app.state.crisis_model = None
     app.state.rasa = RasaClient()
     app.state.sessions = Sessions(app.state.settings.conversation_retention_minutes * 60)
+    app.state.languages = session_languages(app.state.settings)
     if not app.state.settings.action_token:
         log.warning("MUKAAN_ACTION_TOKEN is unset: /webhook runs action calls from anyone who can "
                     "reach this app (make run sets one; see docs/operations.md)")
@@ -184,6 +186,7 @@ async def lifespan(app: FastAPI):
         with suppress(asyncio.CancelledError):
             await task
     await app.state.rasa.close()
+    await app.state.languages.close()
 
 
 class _AsciiJSON(JSONResponse):

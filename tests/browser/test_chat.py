@@ -153,3 +153,25 @@ def test_no_inline_scripts_or_styles(page, base_url):
                 .map(e => e.src || e.href).filter(u => !u.startsWith(location.origin)),
         })""")
         assert inline == {"scripts": 0, "styles": 0, "styleAttrs": 0, "external": []}, (path, inline)
+
+
+def test_writing_swedish_with_a_district_switches_once_and_stays_swedish(page, base_url):
+    """Issue 15: the page starts in Finnish; the resident writes Swedish and names their district
+    (Hagalund = Tapiola, Espoo). The notice comes once, the page follows, short answers and a
+    place name keep Swedish, and the suggestions are in Espoo."""
+    open_chat(page, base_url)
+    say(page, "Hej, jag bor i Hagalund och söker en mötesplats där jag kan träffa folk")
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    for answer in ("Hagalund", "spelar ingen roll", "spelar ingen roll"):
+        if page.locator(".card").count():
+            break
+        say(page, answer)
+    cards = page.locator(".card")
+    expect(cards.first).to_be_visible()
+    assert page.locator(".msg.bot", has_text="Jag bytte språk till svenska").count() == 1
+    langs = page.eval_on_selector_all(".msg.bot", "items => items.map(i => i.lang)")
+    assert langs[0] == "fi" and set(langs[1:]) == {"sv"}, langs
+    texts = cards.all_inner_texts()
+    assert all("Esbo" in t or "Hela Finland" in t for t in texts[:3]), texts[:3]
+    audit(page, "chat: Swedish after a Finnish start, district named")
+    screenshots(page, "chat-district-swedish", full_page=True)

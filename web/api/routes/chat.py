@@ -9,16 +9,20 @@ Privacy: no message text is logged. Each session's last message time is remember
 that conversations idle longer than ``conversation_retention_minutes`` are erased from Rasa;
 "/start_over" (the pages' "start over" and the kiosk wipe send it) erases the conversation
 in Rasa at once.
+
+The conversation keeps its language (mukaan.language.decide; web/session_lang.py keeps it
+between turns): a turn without ``lang`` goes on in it, and the notice that the language
+changed is given once, on the turn that changed it.
 """
 from __future__ import annotations
 
 import logging
 import uuid
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from starlette.concurrency import run_in_threadpool
 
-from mukaan.language import detect
+from mukaan.language import Remembered, decide, detect
 from mukaan.safety import check, crisis_reply, quiet_line
 from mukaan.settings import get_settings
 from mukaan.texts import say
@@ -27,6 +31,7 @@ from mukaan_catalogue.search import get_searcher
 from web.api.models import ChatMessage, ChatRequest, ChatResponse
 from web.api.routes.health import catalogue_ready
 from web.rasa_client import RasaUnavailable, to_messages
+from web.session_lang import MemoryLanguages, RedisLanguages
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -37,12 +42,20 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
 
 
+def session_languages(request: Request) -> MemoryLanguages | RedisLanguages:
+    """Where each conversation's language is kept between turns (set up in web/main.py)."""
+    return request.app.state.languages
+
+
 @router.post("/api/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(body: ChatRequest, request: Request) -> ChatResponse:
+async def chat(body: ChatRequest, request: Request,
+               languages: MemoryLanguages | RedisLanguages = Depends(session_languages)) -> ChatResponse:
     settings = get_settings()
-    lang = body.lang or settings.default_lang
     session = body.session or uuid.uuid4().hex
     text = _clean(body.message)
+    remembered = await languages.get(session) if body.session else None
+    page = body.lang or (remembered.page if remembered else None)
+    lang = decide(body.lang, remembered, None, settings.default_lang).lang
 
     def reply(messages: list[ChatMessage], lang_out: str = lang) -> ChatResponse:
         for m in messages:
@@ -54,12 +67,13 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     if len(text) > settings.max_message_chars:
         return reply([ChatMessage(text=say("too_long", lang), kind="notice")])
 
-    # Follow a resident who clearly writes in another supported language, and say so.
+    # Follow a resident who clearly writes in another supported language, and say so once.
     notes: list[ChatMessage] = []
-    written_in = await run_in_threadpool(detect, text)
-    if written_in and written_in != lang:
-        lang = written_in
+    turn = decide(body.lang, remembered, await run_in_threadpool(detect, text), settings.default_lang)
+    lang = turn.lang
+    if turn.switched:
         notes.append(ChatMessage(text=say("language_switched", lang), kind="notice", lang=lang))
+    await languages.set(session, Remembered(lang, page))
 
     crisis = await run_in_threadpool(check, text, lang, request.app.state.crisis_model)
     if crisis:
@@ -78,6 +92,7 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         return reply(notes + await _direct_search(request, text, lang) + quiet, lang)
     finally:
         if text == "/start_over":      # the conversation ends here: erase it in Rasa
+            await languages.drop(session)
             if await rasa.forget(session):
                 sessions.drop(session)
         else:                          # idle time counts from Rasa's last change
@@ -88,6 +103,8 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
         # unreachable. The resident still gets a search and a way on.
         log.warning("Rasa returned no messages; searching directly")
         return reply(notes + await _direct_search(request, text, lang) + quiet, lang)
+    if switched and switched != lang and text != "/start_over":   # "puhu suomea": the bot changed it
+        await languages.set(session, Remembered(switched, page))
     return reply(notes + [ChatMessage(**m) for m in messages] + quiet, switched or lang)
 
 
