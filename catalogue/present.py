@@ -68,6 +68,8 @@ def card(activity: Activity, lang: str, score: float | None = None, why: str | N
         "map_url": map_url(a.address, a.municipality.fi if a.municipality else None),
         "url": a.url or a.organizer.url,
         "updated": a.updated.isoformat(),
+        "checked": a.checked.isoformat(),     # last checked: confirmed by the organiser, else updated
+        "status": a.status,
         "demo": a.source == "demo",
         "demo_label": _DEMO.get(lang, _DEMO["fi"]) if a.source == "demo" else None,
         "text_lang": a.description.lang_of(lang),

@@ -9,13 +9,12 @@ a referral is built from activity ids and a language, and forgotten after the re
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import io
 from pathlib import Path
 from typing import Literal
 
 import segno
-from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -27,7 +26,7 @@ from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
                                        topic_label)
-from web.api.routes.health import require_catalogue
+from web.access import require_catalogue, require_staff, staff_enabled
 
 try:
     from fpdf import FPDF
@@ -36,25 +35,6 @@ except ImportError:  # fpdf2 missing: the console still works; only the PDF answ
 
 Lang = Literal["fi", "sv", "en"]
 MAX_REFERRAL = 20
-
-# ---------------------------------------------------------------------------------------------
-# Access
-
-
-def staff_enabled() -> bool:
-    return bool((get_settings().staff_token or "").strip())
-
-
-def require_staff(authorization: str | None = Header(None)) -> None:
-    """403 when the console is disabled, 401 unless the Bearer token matches the setting."""
-    expected = (get_settings().staff_token or "").strip()
-    if not expected:
-        raise HTTPException(403, detail="The staff console is disabled: set MUKAAN_STAFF_TOKEN.")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        raise HTTPException(401, detail="A valid staff token is required.",
-                            headers={"WWW-Authenticate": "Bearer"})
-
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 STAFF = [Depends(require_staff), Depends(require_catalogue)]
