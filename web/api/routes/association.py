@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mukaan_catalogue.editing import ActivityEdit, as_edit, build, confirm, owner, publish
 from mukaan_catalogue.editorial import Editorial, get_editorial
-from mukaan_catalogue.present import card
+from mukaan_catalogue.present import card, taxonomy_options
 from mukaan_catalogue.schema import Activity
 from mukaan_catalogue.search import Searcher, get_searcher, today
 from web.access import require_catalogue, require_org, same_site
@@ -45,6 +45,12 @@ def own_activity(activity_id: str, org: dict, searcher: Searcher) -> Activity:
 @router.get("/association", include_in_schema=False)
 async def association_page() -> FileResponse:
     return FileResponse(STATIC / "association.html", media_type="text/html")
+
+
+@router.get("/api/association/options")
+async def options(lang: Literal["fi", "sv", "en"] = "fi", org: dict = Depends(require_org)) -> dict:
+    """The organisation's name and the form's choices with labels in the editor's language."""
+    return {"org_name": org["org_name"], **taxonomy_options(lang)}
 
 
 @router.get("/api/association/activities", dependencies=READ)

@@ -21,11 +21,9 @@ from starlette.concurrency import run_in_threadpool
 
 from mukaan.settings import get_settings
 from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.present import card, label
-from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
+from mukaan_catalogue.present import card, label, taxonomy_options
 from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
-                                       topic_label)
+from mukaan_catalogue.taxonomy import LANGUAGE_NAMES
 from web.access import require_catalogue, require_staff, staff_enabled
 
 try:
@@ -104,10 +102,7 @@ async def options(lang: Lang = "fi") -> dict:
                     key=lambda c: (c not in ("fi", "sv", "en"), label(LANGUAGE_NAMES, c, lang)))
     places = sorted(gazette(), key=lambda m: m.fi)
     return {
-        "kinds": [_option(k, kind_label(k, lang)) for k in KINDS],
-        "topics": sorted((_option(t, topic_label(t, lang)) for t in TOPICS), key=lambda o: o["label"]),
-        "audiences": [_option(a, label(AUDIENCE_LABELS, a, lang)) for a in AUDIENCES],
-        "accessibility": [_option(a, label(ACCESSIBILITY_LABELS, a, lang)) for a in ACCESSIBILITY],
+        **taxonomy_options(lang),
         "languages": [_option(c, label(LANGUAGE_NAMES, c, lang)) for c in spoken],
         "municipalities": [m.name(lang) for m in places],
     }
