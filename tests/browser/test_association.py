@@ -80,6 +80,7 @@ def test_association_edits_staff_approve_and_residents_see_it(page, context, bas
     editor.get_by_role("button", name="Skicka för granskning").click()
     expect(editor.locator("#err-name")).to_have_text("Skriv det här på minst ett språk.")
     editor.get_by_role("button", name="Suomi").click()
+    expect(editor.get_by_role("button", name="Lähetä tarkistettavaksi")).to_be_visible()   # the form rebuilt in Finnish
 
     editor.fill("#f-name-fi", "Omaishoitajien vertaisryhmä <b>Vantaa</b>")   # shown as text, never as markup
     editor.fill("#f-url", "")
@@ -122,7 +123,7 @@ def test_association_edits_staff_approve_and_residents_see_it(page, context, bas
 
     # The resident's chat shows the new time.
     resident_cards(page, base_url, "Asun Vantaalla ja etsin vertaistukea omaishoitajille", "omaishoito")
-    expect(page.locator(f'.card[data-id="{target}"] .field-time dd').first).to_have_text(NEW_TIME)
+    expect(page.locator(f'.card[data-id="{target}"] .field-time dd').last).to_have_text(NEW_TIME)   # the latest answer
     editor.reload()
     expect(editor.locator(f'.editor-item[data-id="{target}"] .change')).to_have_text("Muutos on hyväksytty.")
 

@@ -207,8 +207,9 @@ function showErrors(errors) {
   for (const node of $$("#edit-form [aria-invalid]")) node.removeAttribute("aria-invalid");
   for (const [key, code] of Object.entries(errors)) {
     const [field, lang] = key.split(".");
-    const line = $(`#err-${field}`) || $("#form-status");
-    line.textContent = T(`err_${code}`);
+    const line = $(`#err-${field}`);
+    if (line) line.textContent = T(`err_${code}`);
+    else $("#form-status").textContent += ` ${T(`err_${code}`)} (${field})`;
     const inputs = lang ? [$(`#f-${field}-${lang}`)] : $$(`[data-field="${field}"] input, [data-field="${field}"] textarea, [data-field="${field}"] select`);
     for (const input of inputs.filter(Boolean)) input.setAttribute("aria-invalid", "true");
   }
@@ -225,8 +226,8 @@ async function submit(previewOnly) {
     const response = await api(path, { edit: collect(), lang: state.lang });
     const data = await response.json();
     if (response.status === 422 && data.errors) {
-      showErrors(data.errors);
       $("#form-status").textContent = T("formHasErrors");
+      showErrors(data.errors);
       return;
     }
     if (!response.ok) throw new Error(String(response.status));
