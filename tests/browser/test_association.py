@@ -179,7 +179,7 @@ def test_an_unconfirmed_activity_disappears_after_the_set_time(page, context, st
     travel = checked.replace(year=checked.year + 1) + dt.timedelta(days=1)   # twelve months and a day
     try:
         restart_web(stack, MUKAAN_TODAY=travel.isoformat())
-        after = resident_cards(page, base_url, *query)
+        after = resident_cards(context.new_page(), base_url, *query)   # a new tab: a new conversation
         assert oldest["id"] not in after
         staff = context.new_page()
         staff_sign_in(staff, base_url, staff_token)
