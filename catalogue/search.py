@@ -69,6 +69,8 @@ def today() -> dt.date:
 def months_before(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` months earlier (the month's last day when it is shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    if year < dt.MINYEAR:
+        return dt.date.min
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from mukaan.settings import get_settings
 from mukaan_catalogue.search import Filters, Searcher
 from mukaan_catalogue.store import Store
 

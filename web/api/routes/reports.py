@@ -23,7 +23,7 @@ class Report(BaseModel):
     note: str = Field("", max_length=2000)
 
 
-@router.post("/api/reports", dependencies=[Depends(same_site), Depends(require_catalogue)], status_code=201)
+@router.post("/api/reports", dependencies=[Depends(same_site), Depends(require_catalogue)])
 async def report(body: Report, editorial: Editorial = Depends(get_editorial),
                  searcher: Searcher = Depends(get_searcher)) -> dict:
     if searcher.get(body.activity_id) is None:
