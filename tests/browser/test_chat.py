@@ -40,7 +40,7 @@ def test_conversation_reaches_activity_cards(page, base_url):
     assert langs and set(langs) == {"fi"}
     expect(page.locator("#log")).to_have_attribute("aria-live", "polite")
 
-    first.locator("summary").click()  # the description opens
+    first.locator(".description summary").click()  # the description opens
     audit(page, "chat: activity cards")
     screenshots(page, "chat-results")
 
