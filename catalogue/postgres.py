@@ -103,6 +103,11 @@ EXPIRY = ("(NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(a.data->'schedul
           "WHERE d::date >= %(today)s))")
 
 
+# Shown to residents: running (not paused or ended), and checked recently enough (freshness).
+RUNNING = ("coalesce(a.data->>'status', 'active') = 'active' AND greatest((a.data->>'updated')::date, "
+           "coalesce((a.data->>'confirmed')::date, (a.data->>'updated')::date)) >= %(checked_since)s")
+
+
 def lexical_doc(activity: Activity) -> list[str]:
     """The lemmas BM25 indexes for ``activity``: exactly what the SQLite searcher indexes."""
     return [t for lang in passage_langs(activity)
@@ -230,6 +235,23 @@ class PgStore:
             self._update_lexicon(conn, {t: d for t, d in delta.items() if d})
             self._finish(conn, embedder.name)
         return {"total": len(activities), "embedded": len(changed), "removed": len(removed)}
+
+    def upsert(self, activity: Activity, embedder) -> None:
+        """Adds or replaces one activity and embeds only it (an approved edit); one
+        transaction, so searches see the old or the new version."""
+        langs = passage_langs(activity)
+        vectors = list(zip(langs, embedder.few_passages([passage_text(activity, lang) for lang in langs])))
+        row = activity_row(activity, content_hash(activity, embedder.name))
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK,))
+            delta = Counter(_terms(row))
+            delta.subtract(t for (terms,) in conn.execute(
+                "SELECT array(SELECT jsonb_object_keys(term_freqs)) FROM catalogue_activities "
+                "WHERE id = %s", (activity.id,)) for t in terms)
+            conn.execute("DELETE FROM catalogue_activities WHERE id = %s", (activity.id,))
+            self._write(conn, [row], [(activity.id, lang, vec) for lang, vec in vectors])
+            self._update_lexicon(conn, {t: d for t, d in delta.items() if d})
+            self._finish(conn, embedder.name)
 
     @staticmethod
     def _embed(activities: list[Activity], embedder, progress: bool) -> dict[str, list]:
@@ -401,7 +423,7 @@ class PgSearcher(Searcher):
         the tests of the SQLite snapshot's ``mask`` (values outside the taxonomy are ignored
         as there)."""
         # Not over: some date is today or later, or it lists no dates (ongoing).
-        clauses, params = [EXPIRY], {"today": f.day}
+        clauses, params = [EXPIRY, RUNNING], {"today": f.day, "checked_since": f.checked_since}
         place = gazette().resolve(f.municipality) if f.municipality else None
         if place is not None:
             params["codes"] = [int(place.code)] + ([int(m.code) for m in gazette().nearby(place.code)]

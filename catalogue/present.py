@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from mukaan_catalogue.schema import Activity
+from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
 from mukaan_catalogue.search import Result, explain
-from mukaan_catalogue.taxonomy import ACCESSIBILITY_LABELS, LANGUAGE_NAMES, kind_label, topic_label
+from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
+                                       topic_label)
 
 _FREE = {"fi": "Maksuton", "sv": "Gratis", "en": "Free"}
 _ONLINE = {"fi": "Verkossa", "sv": "På nätet", "en": "Online"}
@@ -27,6 +28,19 @@ def map_url(address: str | None, municipality: str | None) -> str | None:
     if not address:
         return None
     return OSM_SEARCH + quote(", ".join(p for p in (address, municipality) if p))
+
+
+def taxonomy_options(lang: str) -> dict[str, list[dict[str, str]]]:
+    """The kinds, topics (by label), audiences and accessibility features as
+    ``{"value", "label"}`` in ``lang``: for the staff console's filters and the editor."""
+    def option(value: str, text: str) -> dict[str, str]:
+        return {"value": value, "label": text}
+    return {
+        "kinds": [option(k, kind_label(k, lang)) for k in KINDS],
+        "topics": sorted((option(t, topic_label(t, lang)) for t in TOPICS), key=lambda o: o["label"]),
+        "audiences": [option(a, label(AUDIENCE_LABELS, a, lang)) for a in AUDIENCES],
+        "accessibility": [option(a, label(ACCESSIBILITY_LABELS, a, lang)) for a in ACCESSIBILITY],
+    }
 
 
 def _t(text, lang: str) -> str | None:
@@ -68,6 +82,8 @@ def card(activity: Activity, lang: str, score: float | None = None, why: str | N
         "map_url": map_url(a.address, a.municipality.fi if a.municipality else None),
         "url": a.url or a.organizer.url,
         "updated": a.updated.isoformat(),
+        "checked": a.checked.isoformat(),     # last checked: confirmed by the organiser, else updated
+        "status": a.status,
         "demo": a.source == "demo",
         "demo_label": _DEMO.get(lang, _DEMO["fi"]) if a.source == "demo" else None,
         "text_lang": a.description.lang_of(lang),

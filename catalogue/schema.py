@@ -167,6 +167,10 @@ class Activity(_Strict):
     accessibility_text: Text | None = None  # the publisher's own words on accessibility
     inferred: list[str] = []                # fields the importer inferred from the text: check them
     review: list[str] = []                  # what staff must fill in before the activity is shown
+    # Kept up by the association (catalogue/editorial.py): the day it last said the listing is
+    # still right (HSDS assured_date), and whether it runs now; paused and ended are not shown.
+    confirmed: dt.date | None = None
+    status: Literal["active", "paused", "ended"] = "active"
 
     @field_validator("url")
     @classmethod
@@ -225,6 +229,11 @@ class Activity(_Strict):
     def shown(self) -> bool:
         """Whether residents may see it: nothing is left for staff to fill in."""
         return not self.review
+
+    @property
+    def checked(self) -> dt.date:
+        """When the information was last checked: confirmed by its organiser, else updated."""
+        return max(self.confirmed, self.updated) if self.confirmed else self.updated
 
     @property
     def last_date(self) -> dt.date | None:

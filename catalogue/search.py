@@ -7,6 +7,7 @@ builds a new snapshot and swaps it in whole: a search sees one catalogue, old or
 """
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import threading
 from dataclasses import dataclass
@@ -52,7 +53,32 @@ class Filters:
 
     @property
     def day(self) -> dt.date:
-        return self.today or dt.date.today()
+        return self.today or today()
+
+    @property
+    def checked_since(self) -> dt.date:
+        """Activities last checked before this day are hidden from residents (freshness)."""
+        return checked_since(self.day)
+
+
+def today() -> dt.date:
+    """Today, or the day the setting ``today`` travels to (demos and tests)."""
+    return get_settings().today or dt.date.today()
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` months earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    if year < dt.MINYEAR:
+        return dt.date.min
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def checked_since(day: dt.date) -> dt.date:
+    """The oldest "last checked" day residents still see (setting ``freshness_hide_months``;
+    0 = every day)."""
+    months = get_settings().freshness_hide_months
+    return months_before(day, months) if months > 0 else dt.date.min
 
 
 ONGOING = dt.date.max.toordinal()  # the "last date" of an activity without dates
@@ -94,6 +120,8 @@ class _Snapshot:
         self.online = np.array([a.online for a in acts], dtype=bool)
         self.languages = [frozenset(a.languages) for a in acts]
         self.last_day = np.array([a.last_date.toordinal() if a.last_date else ONGOING for a in acts], dtype=np.int64)
+        self.checked = np.array([a.checked.toordinal() for a in acts], dtype=np.int64)
+        self.running = np.array([a.status == "active" for a in acts], dtype=bool)
         docs = [[t for lang in passage_langs(a) for t in _passage_tokens(passage_text(a, lang), lang)] or ["_"]
                 for a in acts]
         self.bm25 = bm25s.BM25()
@@ -110,7 +138,7 @@ class _Snapshot:
             self.ann.add(np.arange(len(self.matrix)), self.matrix)
 
     def mask(self, f: Filters) -> np.ndarray:
-        keep = self.last_day >= f.day.toordinal()
+        keep = (self.last_day >= f.day.toordinal()) & self.running & (self.checked >= f.checked_since.toordinal())
         place = gazette().resolve(f.municipality) if f.municipality else None
         if place is not None:
             codes = [int(place.code)] + ([int(m.code) for m in gazette().nearby(place.code)] if f.nearby else [])

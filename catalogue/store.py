@@ -52,8 +52,17 @@ def passage_langs(activity: Activity) -> list[str]:
     return [lang for lang in LANGS if activity.description.has(lang)]
 
 
+# Fields added after indexes were built: left out of the hash while they hold their default,
+# so an index built before them is not embedded again for nothing.
+_LATER_DEFAULTS = {"confirmed": None, "status": "active"}
+
+
 def content_hash(activity: Activity, model_name: str) -> str:
-    body = json.dumps(activity.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    data = activity.model_dump(mode="json")
+    for key, default in _LATER_DEFAULTS.items():
+        if data.get(key) == default:
+            data.pop(key, None)
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(f"{model_name}\n{body}".encode()).hexdigest()
 
 
@@ -160,10 +169,30 @@ class Store:
                            [(aid, lang, vec.astype(np.float32).tobytes())
                             for (aid, lang, _), vec in zip(jobs, vectors)])
             db.executemany("DELETE FROM activities WHERE id = ?", [(r,) for r in removed])
-            db.execute("INSERT INTO meta (key, value) VALUES ('generation', '1') "
-                       "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('model', ?)", (embedder.name,))
+            self._next_generation(db, embedder.name)
         return {"total": len(activities), "embedded": len(changed), "removed": len(removed)}
+
+    def upsert(self, activity: Activity, embedder) -> None:
+        """Adds or replaces one activity and embeds only it (an approved edit). One
+        transaction: readers see the old or the new version; the new generation makes
+        searchers swap in a new snapshot whole."""
+        langs = passage_langs(activity)
+        vectors = embedder.few_passages([passage_text(activity, lang) for lang in langs])
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("INSERT OR REPLACE INTO activities (id, data, content_hash) VALUES (?, ?, ?)",
+                       (activity.id, activity.model_dump_json(), content_hash(activity, embedder.name)))
+            db.execute("DELETE FROM vectors WHERE id = ?", (activity.id,))
+            db.executemany("INSERT INTO vectors (id, lang, vector) VALUES (?, ?, ?)",
+                           [(activity.id, lang, vec.astype(np.float32).tobytes())
+                            for lang, vec in zip(langs, vectors)])
+            self._next_generation(db, embedder.name)
+
+    @staticmethod
+    def _next_generation(db: sqlite3.Connection, model: str) -> None:
+        db.execute("INSERT INTO meta (key, value) VALUES ('generation', '1') "
+                   "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+        db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('model', ?)", (model,))
 
     def load(self) -> tuple[list[Activity], list[tuple[int, str]], np.ndarray, int]:
         """Activities, (activity index, lang) per vector row, the vector matrix, generation."""

@@ -2,6 +2,7 @@
 ``MUKAAN_<FIELD>`` (e.g. ``MUKAAN_RASA_URL``) or in a ``.env`` file in the project root."""
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -109,6 +110,26 @@ class Settings(BaseSettings):
     # From this whole-message score the lexicon's calm exceptions ("äiti tappaa mut jos…" as a
     # joke) are overruled: the classifier hears a real threat.
     crisis_calm_veto: float = 0.9
+
+    # Associations keep their activities current (catalogue/editorial.py): the file of edit
+    # links, pending changes, the audit log and error reports (in PostgreSQL instead when
+    # database_url is set); how long an edit link works; how long audit entries and handled
+    # reports are kept; after how many months without a confirmation staff are reminded, and
+    # after how many the activity is hidden from residents (0 = never).
+    editorial_database: Path = ROOT / "var" / "editorial.sqlite3"
+    edit_link_days: int = Field(365, ge=1)
+    audit_retention_months: int = Field(24, ge=0)
+    freshness_remind_months: int = Field(6, ge=0)
+    freshness_hide_months: int = Field(12, ge=0)
+    # Error reports from residents per client and hour (0 = no limit); their text's length.
+    report_rate_per_hour: int = Field(10, ge=0)
+    report_max_chars: int = Field(300, ge=20, le=2000)
+    # The day Mukaan takes as today (YYYY-MM-DD): for demos and tests that travel in time.
+    # Unset = the real date.
+    today: dt.date | None = None
+    # Named staff tokens ({"name": "token"}, JSON), so the audit log says which one acted;
+    # staff_token below counts as the name "staff".
+    staff_tokens: dict[str, str] = {}
 
     # Staff console (/staff): the shared token staff type in. Unset or empty: the console is
     # disabled and every /api/staff route answers 403.

@@ -207,6 +207,25 @@ def stop_on_signals(code: int = 143) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(code))
 
 
+def demo_access(stack: Stack, local_token: str | None) -> str:
+    """LOCAL DEMO ACCESS lines: the staff token made for this run, and an edit link of one demo
+    association (a new one each run: the previous link stops working)."""
+    lines = ["", "LOCAL DEMO ACCESS (this machine only; not for production):"]
+    if local_token:
+        lines.append(f"  staff token for {stack.web_url}/staff and /staff/review: {local_token}")
+    try:
+        with mock.patch.dict(os.environ, stack.env):
+            from mukaan_catalogue.editing import owner
+            from mukaan_catalogue.editorial import get_editorial
+            from mukaan_catalogue.search import get_searcher
+            demo = next(a for a in get_searcher().snapshot().activities if a.is_demo and a.organizer)
+            token = get_editorial().issue_link(owner(demo), demo.organizer.name, "make run")
+        lines.append(f"  edit link of the demo association {demo.organizer.name}: {stack.web_url}/association#{token}")
+    except (StopIteration, OSError, RuntimeError, ValueError) as exc:
+        lines.append(f"  (no demo edit link: {exc})")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m mukaan.stack")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -219,7 +238,10 @@ def main() -> None:
     if args.command == "train":
         train(force=args.force)
         return
-    stack = Stack(web_port=args.port, rasa_port=args.rasa_port)
+    # A newcomer can open every page: without a staff token, this run makes a local one.
+    local_token = None if settings_for({}).staff_token else f"local-{secrets.token_urlsafe(12)}"
+    stack = Stack(web_port=args.port, rasa_port=args.rasa_port,
+                  env={"MUKAAN_STAFF_TOKEN": local_token} if local_token else {})
     stop_on_signals(code=0)
     t0 = time.time()
     try:
@@ -227,6 +249,7 @@ def main() -> None:
         stack.start()
         print(f"\nMukaan is running ({time.time() - t0:.0f} s): {stack.web_url}\n"
               f"Logs: {stack.log_dir}. Press Ctrl-C to stop.", flush=True)
+        print(demo_access(stack, local_token), flush=True)
         while all(p.poll() is None for p in stack.procs.values()):
             time.sleep(1)
         print("A process stopped; shutting down.", file=sys.stderr)

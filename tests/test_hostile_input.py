@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from mukaan.settings import get_settings
+from mukaan_catalogue.editorial import get_editorial
 from mukaan.texts import say
 from mukaan_catalogue.search import get_searcher
 from web.main import create_app
@@ -52,6 +53,15 @@ ROUTES = {
     ("GET", "/hsds/organizations"), ("GET", "/hsds/organizations/{organization_id}"), ("GET", "/hsds/taxonomies"),
     ("GET", "/hsds/taxonomies/{taxonomy_id}"), ("GET", "/hsds/taxonomy_terms"), ("GET", "/hsds/taxonomy_terms/{term_id}"),
     ("GET", "/hsds/service_at_locations"), ("GET", "/hsds/service_at_locations/{link_id}"),
+    # Associations keep their activities current (issue 17).
+    ("GET", "/association"), ("GET", "/api/association/options"), ("GET", "/api/association/activities"),
+    ("GET", "/api/association/activities/{activity_id}"), ("POST", "/api/association/preview"),
+    ("POST", "/api/association/activities/{activity_id}"), ("POST", "/api/association/activities"),
+    ("POST", "/api/association/activities/{activity_id}/confirm"), ("GET", "/staff/review"),
+    ("GET", "/api/staff/review"), ("POST", "/api/staff/review/{change_id}/approve"),
+    ("POST", "/api/staff/review/{change_id}/return"), ("GET", "/api/staff/links"), ("POST", "/api/staff/links"),
+    ("POST", "/api/staff/links/{org}/revoke"), ("GET", "/api/staff/freshness"), ("GET", "/api/staff/reports"),
+    ("POST", "/api/staff/reports/{report_id}/handled"), ("GET", "/api/staff/audit"), ("POST", "/api/reports"),
 }
 HSDS_ONE = sorted(p.split("{")[0] for m, p in ROUTES if p.startswith("/hsds/") and "{" in p)
 
@@ -76,11 +86,14 @@ def route_keys(app) -> set[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def app_client():
+def app_client(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MUKAAN_STAFF_TOKEN", TOKEN)
         mp.setenv("MUKAAN_RATE_LIMIT_PER_MINUTE", "0")
+        mp.setenv("MUKAAN_REPORT_RATE_PER_HOUR", "0")
+        mp.setenv("MUKAAN_EDITORIAL_DATABASE", str(tmp_path_factory.mktemp("editorial") / "editorial.sqlite3"))
         get_settings.cache_clear()
+        get_editorial.cache_clear()
         app = create_app()
         with TestClient(app, raise_server_exceptions=False) as client:
             app.state.rasa = RasaClient(base_url="http://127.0.0.1:9078", timeout=2)  # nothing listens
@@ -90,6 +103,7 @@ def app_client():
             assert app.state.catalogue_status["state"] == "ok"
             yield app, client
     get_settings.cache_clear()
+    get_editorial.cache_clear()
 
 
 @pytest.fixture(scope="module")
@@ -161,7 +175,9 @@ def test_unknown_paths_are_plain_404s(client):
 
 BODY_ROUTES = [("/api/chat", {"message": "hei", "lang": "fi"}),
                ("/api/staff/referral.pdf", {"ids": [ACTIVITY], "lang": "fi"}),
-               ("/webhook", {"next_action": "action_search", "tracker": {"sender_id": "x"}})]
+               ("/webhook", {"next_action": "action_search", "tracker": {"sender_id": "x"}}),
+               ("/api/reports", {"activity_id": ACTIVITY, "reason": "other", "note": "hei"}),
+               ("/api/staff/links", {"org": "x"}), ("/api/association/preview", {"edit": {}, "lang": "fi"})]
 
 
 @pytest.mark.parametrize("path,good", BODY_ROUTES)

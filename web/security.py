@@ -1,5 +1,5 @@
 """HTTP hardening for the web app: security headers (a CSP without inline scripts), a request
-size limit, per-client rate limits on the chat, search and HSDS APIs, and the CORS allow-list for
+size limit, per-client rate limits on the chat, search and HSDS APIs (and an hourly one on error reports), and the CORS allow-list for
 sites that embed the widget.
 
 The size limit works twice: a declared Content-Length over the limit is answered at once with
@@ -22,6 +22,7 @@ from mukaan.settings import Settings
 RATE_LIMITED = ("/api/chat", "/api/activities/search")
 RATE_LIMITED_PREFIXES = ("/hsds/",)          # the HSDS read API, open to other systems
 ACTION_CALLS = "/webhook"
+REPORTS = "/api/reports"                     # residents' error reports: their own hourly limit
 
 
 class BodyLimit:
@@ -36,6 +37,29 @@ class BodyLimit:
         await limited(scope, receive, send)
 
 
+class _Limiter:
+    """At most ``limit()`` requests per client in ``window`` seconds (0 = no limit)."""
+
+    def __init__(self, limit, window: float):
+        self.limit, self.window = limit, window
+        self.hits: dict[str, deque[float]] = {}
+
+    def over(self, client: str) -> bool:
+        if self.limit() <= 0:
+            return False
+        now = time.monotonic()
+        hits = self.hits.setdefault(client, deque())
+        while hits and now - hits[0] > self.window:
+            hits.popleft()
+        if len(hits) >= self.limit():
+            return True
+        hits.append(now)
+        if len(self.hits) > 10_000:  # forget idle clients
+            for key in [k for k, v in self.hits.items() if not v or now - v[-1] > self.window]:
+                del self.hits[key]
+        return False
+
+
 def is_rate_limited(path: str) -> bool:
     return path in RATE_LIMITED or path.startswith(RATE_LIMITED_PREFIXES) or path == "/hsds"
 
@@ -48,7 +72,8 @@ def install(app: FastAPI, settings: Settings) -> None:
     frame_ancestors = " ".join(["'self'", *settings.frame_ancestors]) if settings.frame_ancestors else "'self'"
     csp = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
            f"connect-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'self'")
-    hits: dict[str, deque[float]] = {}
+    per_minute = _Limiter(lambda: settings.rate_limit_per_minute, 60.0)
+    reports = _Limiter(lambda: settings.report_rate_per_hour, 3600.0)
     # Added first, so it sits inside `harden` (middleware added later wraps what came before).
     app.add_middleware(BodyLimit, max_body_size=settings.max_request_bytes,
                        max_action_call_size=settings.max_action_call_bytes)
@@ -59,19 +84,12 @@ def install(app: FastAPI, settings: Settings) -> None:
         limit = body_limit(settings, request.url.path)
         if length and length.isdigit() and int(length) > limit:
             return JSONResponse({"detail": f"Request too large (limit {limit} bytes)"}, status_code=413)
-        if is_rate_limited(request.url.path) and settings.rate_limit_per_minute > 0:
-            client = request.client.host if request.client else "?"
-            now = time.monotonic()
-            window = hits.setdefault(client, deque())
-            while window and now - window[0] > 60:
-                window.popleft()
-            if len(window) >= settings.rate_limit_per_minute:
-                return JSONResponse({"detail": "Too many requests. Please wait a moment."}, status_code=429,
-                                    headers={"Retry-After": "30"})
-            window.append(now)
-            if len(hits) > 10_000:  # forget idle clients
-                for key in [k for k, v in hits.items() if not v or now - v[-1] > 60]:
-                    del hits[key]
+        client = request.client.host if request.client else "?"
+        over = (is_rate_limited(request.url.path) and per_minute.over(client)) or \
+            (request.url.path == REPORTS and request.method == "POST" and reports.over(client))
+        if over:
+            return JSONResponse({"detail": "Too many requests. Please wait a moment."}, status_code=429,
+                                headers={"Retry-After": "30"})
         return None
 
     @app.middleware("http")

@@ -12,6 +12,7 @@ import functools
 import http.server
 import json
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -21,6 +22,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from mukaan.settings import get_settings
 from mukaan.stack import TRAINED, Stack, trained_model
 from tests.browser.helpers import AXE, DESKTOP
 
@@ -71,8 +73,14 @@ def _require_tools() -> None:
 
 @pytest.fixture(scope="package")
 def stack(tmp_path_factory):
+    """The stack on a copy of the catalogue index and its own editorial file: the association
+    tests change activities, never var/."""
     _require_tools()
-    s = Stack(web_port=free_port(), rasa_port=free_port(), env=STACK_ENV,
+    data = tmp_path_factory.mktemp("stack-data")
+    shutil.copy(get_settings().database, data / "catalogue.sqlite3")
+    env = STACK_ENV | {"MUKAAN_DATABASE": str(data / "catalogue.sqlite3"),
+                       "MUKAAN_EDITORIAL_DATABASE": str(data / "editorial.sqlite3")}
+    s = Stack(web_port=free_port(), rasa_port=free_port(), env=env,
               log_dir=tmp_path_factory.mktemp("stack-logs"))
     s.start(model=rasa_model(), timeout=420)
     yield s

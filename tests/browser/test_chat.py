@@ -29,7 +29,7 @@ def test_conversation_reaches_activity_cards(page, base_url):
     expect(cards.first).to_be_visible()
     first = cards.first
     for label in ("Järjestäjä", "Paikka", "Aika", "Hinta", "Kielet", "Näin pääset mukaan",
-                  "Miksi tätä ehdotetaan", "Tiedot päivitetty"):
+                  "Miksi tätä ehdotetaan", "Tiedot tarkistettu"):   # last checked (issue 17)
         expect(first.locator("dt", has_text=label)).to_be_visible()
     expect(first.locator(".demo")).to_have_text("Esimerkkitieto")
     expect(first.locator(".more a")).to_have_attribute("href", re.compile(r"^https?://"))
@@ -40,7 +40,7 @@ def test_conversation_reaches_activity_cards(page, base_url):
     assert langs and set(langs) == {"fi"}
     expect(page.locator("#log")).to_have_attribute("aria-live", "polite")
 
-    first.locator("summary").click()  # the description opens
+    first.locator(".description summary").click()  # the description opens
     audit(page, "chat: activity cards")
     screenshots(page, "chat-results")
 

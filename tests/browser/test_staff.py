@@ -152,7 +152,7 @@ def test_search_referral_slip_pdf_and_text(page, base_url, staff_token, context)
     first, second = results.nth(0), results.nth(1)
     names = [first.locator(".result-name").inner_text(), second.locator(".result-name").inner_text()]
 
-    first.locator("summary").click()
+    first.locator(".result-details summary").click()
     expect(first.locator(".result-details dl")).to_be_visible()
     expect(first.locator(".result-details")).to_contain_text("Yhteystiedot")
     audit(page, "staff: results with details open")

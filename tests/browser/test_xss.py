@@ -150,7 +150,7 @@ def test_stored_in_chat_cards(open_page, hostile_app):
     send(page, QUERY)
     card = page.locator(f'.card[data-id="{EVIL_ID}"]')
     expect(card.locator(".card-name")).to_have_text(EVIL_NAME)
-    card.locator("summary").click()                         # the description
+    card.locator(".description summary").click()                         # the description
     expect(card).to_contain_text(f"Kuorolaulua kaikille Leppävaarassa. {PAYLOAD}")
     expect(card).to_contain_text(f"Torstaisin {PAYLOAD}")
     expect(card.locator(".more a")).to_have_attribute("href", EVIL_URL.replace('"', "%22").replace(" ", "%20")
@@ -168,7 +168,7 @@ def test_stored_in_the_staff_console_and_slip(open_page, hostile_app):
     page.get_by_role("button", name="Hae", exact=True).click()
     result = page.locator(".result", has_text="Kuorolaulua Leppävaarassa")
     expect(result.locator(".result-name")).to_contain_text(PAYLOAD)
-    result.locator("summary").click()
+    result.locator(".result-details summary").click()
     expect(result.locator(".result-details")).to_contain_text(f"Kuoroyhdistys {PAYLOAD}")
     result.get_by_role("button", name=re.compile("^Lisää lähetteeseen")).click()
     expect(page.locator("#referral-list li")).to_have_count(1)

@@ -4,6 +4,7 @@
 
 import { contactFields } from "./contacts.js";
 import { el, formatDate, hiddenText, languageName, safeUrl } from "./dom.js";
+import { reportSection } from "./report.js";
 import { t } from "./texts.js";
 
 function field(key, label, value, attrs = {}) {
@@ -30,9 +31,10 @@ function qrCode(a, lang) {
 /**
  * One activity as a list item.
  * options.link: show the "more information" link (not on the kiosk, where a QR code is better);
- * options.qr: show a QR code of the activity's page; options.heading: the heading element.
+ * options.qr: show a QR code of the activity's page; options.heading: the heading element;
+ * options.report: the "Report an error" section (not in a preview).
  */
-export function activityCard(a, lang, { link = true, qr = false, heading = "h3" } = {}) {
+export function activityCard(a, lang, { link = true, qr = false, heading = "h3", report = true } = {}) {
   const own = a.text_lang && a.text_lang !== lang ? { lang: a.text_lang } : {};
   const languages = (a.languages || []).map((code) => languageName(code, lang)).join(", ");
   const fields = el("dl", { class: "fields" },
@@ -44,7 +46,7 @@ export function activityCard(a, lang, { link = true, qr = false, heading = "h3" 
     field("join", t(lang, "join"), a.how_to_join, own),
     contactFields(a, lang).map(([key, label, value]) => field(key, label, value)),
     field("why", t(lang, "why"), a.why),
-    field("updated", t(lang, "updated"), formatDate(a.updated, lang)));
+    field("updated", t(lang, "checked"), formatDate(a.checked || a.updated, lang)));
   const description = a.description
     ? el("details", { class: "description" }, el("summary", {}, t(lang, "description")), el("p", own, a.description))
     : null;
@@ -56,5 +58,6 @@ export function activityCard(a, lang, { link = true, qr = false, heading = "h3" 
     fields,
     description,
     link ? moreLink(a, lang) : null,
-    qr ? qrCode(a, lang) : null);
+    qr ? qrCode(a, lang) : null,
+    report ? reportSection(a, lang) : null);
 }

@@ -4,6 +4,7 @@
 
 import { contactFields } from "./contacts.js";
 import { el, formatDate, hiddenText, safeUrl } from "./dom.js";
+import { reportSection } from "./report.js";
 import { t } from "./texts.js";
 
 function detailField(label, value) {
@@ -36,7 +37,7 @@ function resultDetails(a, { lang, options }) {
       detailField(T("accessibility"), (a.accessibility_labels || []).join(", ")),
       detailField(T("why"), a.why),
       detailField(T("inferred"), (a.inferred || []).map((f) => T(INFERRED_LABEL[f] || f)).join(", ")),
-      detailField(T("updated"), formatDate(a.updated, lang))),
+      detailField(T("checked"), formatDate(a.checked || a.updated, lang))),
     safeUrl(a.url) ? el("p", {}, el("a", { href: safeUrl(a.url), target: "_blank", rel: "noopener noreferrer" },
       a.url, hiddenText(` ${T("newTab")}`))) : null);
 }
@@ -61,7 +62,8 @@ export function resultItem(a, context) {
     el("p", { class: "result-meta", ...own }, meta),
     el("p", { class: "result-org" }, a.organizer),
     resultDetails(a, context),
-    pickButton(a, context));
+    pickButton(a, context),
+    reportSection(a, context.lang));
 }
 
 /** What a failed search says: "No municipality called Vantta. Did you mean Vantaa?" with a button

@@ -29,7 +29,7 @@ from mukaan.texts import say
 from mukaan_catalogue.present import as_text, result_card
 from mukaan_catalogue.search import get_searcher
 from web.api.models import ChatMessage, ChatRequest, ChatResponse
-from web.api.routes.health import catalogue_ready
+from web.access import catalogue_ready
 from web.rasa_client import RasaUnavailable, to_messages
 from web.session_lang import MemoryLanguages, RedisLanguages
 

@@ -1,4 +1,4 @@
-"""GET /health: the state of each component, and the guard the catalogue routes share.
+"""GET /health: the state of each component (the catalogue routes' guard is in web/access.py).
 
 ``status`` is "ok"; "degraded" when residents still get answers but something is missing
 (Rasa down or slow: chat searches directly; or the last good catalogue index is served);
@@ -6,29 +6,12 @@
 alone (its semantic route is not trained: `make safety`); "error" when it cannot load (the catalogue component
 then says what is wrong and which command fixes it). 200 for ok and degraded, 503 otherwise.
 """
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from web.access import READY
+
 router = APIRouter()
-READY = ("ok", "degraded")
-
-
-def catalogue_ready(request: Request) -> bool:
-    return request.app.state.catalogue_status.get("state") in READY
-
-
-def require_catalogue(request: Request) -> None:
-    """A dependency: 503 with a clear message while the catalogue is loading or broken."""
-    status = request.app.state.catalogue_status
-    state = status.get("state")
-    if state in READY:
-        return
-    if state == "loading":
-        raise HTTPException(503, detail="The activity catalogue is still loading. Please try again in a moment.",
-                            headers={"Retry-After": "10"})
-    raise HTTPException(503, detail=f"The activity catalogue is not available: {status.get('problem')}. "
-                                    f"An administrator can fix it: {status.get('fix')}.",
-                        headers={"Retry-After": "60"})
 
 
 @router.get("/health")

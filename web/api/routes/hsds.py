@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from mukaan.nlp import fold
 from mukaan_catalogue import hsds_export as hsds
 from mukaan_catalogue.search import get_searcher
-from web.api.routes.health import require_catalogue
+from web.access import require_catalogue
 
 router = APIRouter(prefix="/hsds", tags=["HSDS 3.0"], dependencies=[Depends(require_catalogue)],
                    responses={503: {"description": "The catalogue is loading or not available"},

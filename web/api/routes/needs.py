@@ -17,8 +17,8 @@ from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.present import label
 from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.taxonomy import KIND_LABELS, LANGUAGE_NAMES, TOPIC_LABELS
-from web.api.routes.health import require_catalogue
-from web.api.routes.staff import require_staff
+from web.access import require_catalogue
+from web.access import require_staff
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter()

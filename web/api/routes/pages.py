@@ -15,7 +15,7 @@ from fastapi.responses import FileResponse, Response
 from mukaan.settings import get_settings
 from mukaan_catalogue.gazette import gazette
 from mukaan_catalogue.search import get_searcher
-from web.api.routes.health import require_catalogue
+from web.access import require_catalogue
 from web.api.routes.staff import qr_svg
 
 STATIC = Path(__file__).resolve().parents[2] / "static"

@@ -16,7 +16,7 @@ from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan_catalogue.search import Filters, get_searcher
 from mukaan_catalogue.taxonomy import detect_topics
 from web.api.models import SearchResponse
-from web.api.routes.health import require_catalogue
+from web.access import require_catalogue
 
 router = APIRouter()
 

@@ -9,25 +9,22 @@ a referral is built from activity ids and a language, and forgotten after the re
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import io
 from pathlib import Path
 from typing import Literal
 
 import segno
-from fastapi import APIRouter, Depends, Header, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from mukaan.settings import get_settings
 from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.present import card, label
-from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
+from mukaan_catalogue.present import card, label, taxonomy_options
 from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
-                                       topic_label)
-from web.api.routes.health import require_catalogue
+from mukaan_catalogue.taxonomy import LANGUAGE_NAMES
+from web.access import require_catalogue, require_staff, staff_enabled
 
 try:
     from fpdf import FPDF
@@ -36,25 +33,6 @@ except ImportError:  # fpdf2 missing: the console still works; only the PDF answ
 
 Lang = Literal["fi", "sv", "en"]
 MAX_REFERRAL = 20
-
-# ---------------------------------------------------------------------------------------------
-# Access
-
-
-def staff_enabled() -> bool:
-    return bool((get_settings().staff_token or "").strip())
-
-
-def require_staff(authorization: str | None = Header(None)) -> None:
-    """403 when the console is disabled, 401 unless the Bearer token matches the setting."""
-    expected = (get_settings().staff_token or "").strip()
-    if not expected:
-        raise HTTPException(403, detail="The staff console is disabled: set MUKAAN_STAFF_TOKEN.")
-    scheme, _, given = (authorization or "").partition(" ")
-    if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-        raise HTTPException(401, detail="A valid staff token is required.",
-                            headers={"WWW-Authenticate": "Bearer"})
-
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 STAFF = [Depends(require_staff), Depends(require_catalogue)]
@@ -124,10 +102,7 @@ async def options(lang: Lang = "fi") -> dict:
                     key=lambda c: (c not in ("fi", "sv", "en"), label(LANGUAGE_NAMES, c, lang)))
     places = sorted(gazette(), key=lambda m: m.fi)
     return {
-        "kinds": [_option(k, kind_label(k, lang)) for k in KINDS],
-        "topics": sorted((_option(t, topic_label(t, lang)) for t in TOPICS), key=lambda o: o["label"]),
-        "audiences": [_option(a, label(AUDIENCE_LABELS, a, lang)) for a in AUDIENCES],
-        "accessibility": [_option(a, label(ACCESSIBILITY_LABELS, a, lang)) for a in ACCESSIBILITY],
+        **taxonomy_options(lang),
         "languages": [_option(c, label(LANGUAGE_NAMES, c, lang)) for c in spoken],
         "municipalities": [m.name(lang) for m in places],
     }

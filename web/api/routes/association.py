@@ -1,0 +1,133 @@
+"""The association editor (/association and /api/association/…): with its edit link, an
+association sees its own activities and only those, edits them in fi/sv/en, sees the card
+as residents will, adds new ones, marks one paused or ended, and confirms "still current".
+
+Edits wait for staff review (/staff/review); a confirmation is applied at once. An activity
+of another organisation answers 404 exactly as an unknown one does. Every change is in the
+audit log under the organisation's key.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from mukaan_catalogue.editing import ActivityEdit, as_edit, build, confirm, owner, publish
+from mukaan_catalogue.editorial import Editorial, get_editorial
+from mukaan_catalogue.present import card, taxonomy_options
+from mukaan_catalogue.schema import Activity
+from mukaan_catalogue.search import Searcher, get_searcher, today
+from web.access import require_catalogue, require_org, same_site
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+router = APIRouter(tags=["association"])
+READ = [Depends(require_catalogue)]
+WRITE = [Depends(same_site), Depends(require_catalogue)]
+
+
+class Proposal(BaseModel):
+    edit: ActivityEdit
+    lang: Literal["fi", "sv", "en"] = "fi"
+
+
+def own_activity(activity_id: str, org: dict, searcher: Searcher) -> Activity:
+    """The organisation's activity; 404 for an unknown one and for another's alike."""
+    activity = searcher.get(activity_id) if len(activity_id) <= 120 else None
+    if activity is None or owner(activity) != org["org"]:
+        raise HTTPException(404, detail="No such activity among yours.")
+    return activity
+
+
+@router.get("/association", include_in_schema=False)
+async def association_page() -> FileResponse:
+    return FileResponse(STATIC / "association.html", media_type="text/html")
+
+
+@router.get("/api/association/options")
+async def options(lang: Literal["fi", "sv", "en"] = "fi", org: dict = Depends(require_org)) -> dict:
+    """The organisation's name and the form's choices with labels in the editor's language."""
+    return {"org_name": org["org_name"], **taxonomy_options(lang)}
+
+
+@router.get("/api/association/activities", dependencies=READ)
+async def my_activities(org: dict = Depends(require_org), editorial: Editorial = Depends(get_editorial),
+                        searcher: Searcher = Depends(get_searcher)) -> dict:
+    """The organisation's activities, with the state of its latest change of each."""
+    mine = [a for a in searcher.snapshot().activities if owner(a) == org["org"]]
+    latest: dict[str, dict] = {}
+    for change in editorial.changes(org=org["org"]):
+        latest.setdefault(change["activity_id"], change)
+    listed = [{"id": a.id, "name": a.name.get("fi"), "names": a.name.model_dump(), "status": a.status,
+               "checked": a.checked.isoformat(), "change": _state(latest.get(a.id))} for a in mine]
+    known = {a.id for a in mine}
+    listed += [{"id": aid, "name": c["after"]["name"].get("fi") or next(iter(c["after"]["name"].values())),
+                "names": c["after"]["name"], "status": "new", "checked": None, "change": _state(c)}
+               for aid, c in latest.items() if aid not in known and c["status"] != "approved"]
+    return {"org_name": org["org_name"], "activities": listed}
+
+
+def _state(change: dict | None) -> dict | None:
+    return {"id": change["id"], "status": change["status"], "reason": change["reason"],
+            "created": change["created"]} if change else None
+
+
+@router.get("/api/association/activities/{activity_id}", dependencies=READ)
+async def my_activity(activity_id: str, lang: Literal["fi", "sv", "en"] = "fi", org: dict = Depends(require_org),
+                      searcher: Searcher = Depends(get_searcher)) -> dict:
+    activity = own_activity(activity_id, org, searcher)
+    return {"id": activity.id, "form": as_edit(activity), "card": card(activity, lang)}
+
+
+def _checked(body: Proposal, base: Activity | None, org: dict) -> Activity | JSONResponse:
+    activity, errors = build(body.edit, base, org["org_name"], today())
+    if errors:
+        return JSONResponse({"detail": "Check the fields marked.", "errors": errors}, status_code=422)
+    return activity
+
+
+@router.post("/api/association/preview", dependencies=WRITE, response_model=None)
+async def preview(body: Proposal, id: str | None = None, org: dict = Depends(require_org),
+                  searcher: Searcher = Depends(get_searcher)) -> dict | JSONResponse:
+    """The card as residents would see it after the edit (nothing is stored)."""
+    base = own_activity(id, org, searcher) if id else None
+    activity = _checked(body, base, org)
+    return activity if isinstance(activity, JSONResponse) else {"card": card(activity, body.lang)}
+
+
+@router.post("/api/association/activities/{activity_id}", dependencies=WRITE, response_model=None)
+async def propose(activity_id: str, body: Proposal, org: dict = Depends(require_org),
+                  editorial: Editorial = Depends(get_editorial),
+                  searcher: Searcher = Depends(get_searcher)) -> dict | JSONResponse:
+    """Sends an edit of an own activity to staff review."""
+    base = own_activity(activity_id, org, searcher)
+    activity = _checked(body, base, org)
+    if isinstance(activity, JSONResponse):
+        return activity
+    change = editorial.propose(org["org"], base.id, base.model_dump(mode="json"), activity.model_dump(mode="json"))
+    return {"change": change, "status": "pending"}
+
+
+@router.post("/api/association/activities", dependencies=WRITE, response_model=None)
+async def propose_new(body: Proposal, org: dict = Depends(require_org),
+                      editorial: Editorial = Depends(get_editorial)) -> dict | JSONResponse:
+    """Sends a new activity to staff review."""
+    activity = _checked(body, None, org)
+    if isinstance(activity, JSONResponse):
+        return activity
+    change = editorial.propose(org["org"], activity.id, None, activity.model_dump(mode="json"))
+    return {"change": change, "status": "pending", "id": activity.id}
+
+
+@router.post("/api/association/activities/{activity_id}/confirm", dependencies=WRITE)
+async def still_current(activity_id: str, org: dict = Depends(require_org),
+                        editorial: Editorial = Depends(get_editorial),
+                        searcher: Searcher = Depends(get_searcher)) -> dict:
+    """"Still current": the activity is confirmed today, at once (no review needed)."""
+    activity = confirm(own_activity(activity_id, org, searcher), today())
+    await run_in_threadpool(publish, searcher, activity)
+    editorial.log(org["org"], "confirmed current", activity.id)
+    return {"id": activity.id, "checked": activity.checked.isoformat()}
