@@ -204,9 +204,12 @@ def resolve_fuzzy(text: str, cutoff: float = 85) -> Municipality | None:
     words = [w for w in fold(text).replace(",", " ").split() if len(w) >= 3]
     g = gazette()
     choices = list(g._index)
+    official = {fold(name) for m in g.by_code.values() for name in (m.fi, m.sv) if name}
     best = None
     for word in words[:4]:
-        hit = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # At equal scores an official name wins over a spoken or inflected form ("Esbå": Esbo, not Hesa).
+        hits = process.extract(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=10)
+        hit = max(hits, key=lambda h: (h[1], h[0] in official), default=None)
         if hit and (best is None or hit[1] > best[1]):
             best = hit
     return g.by_code[g._index[best[0]]] if best else None

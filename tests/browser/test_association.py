@@ -170,7 +170,7 @@ def restart_web(stack, **env) -> None:
 
 
 def test_an_unconfirmed_activity_disappears_after_the_set_time(page, context, stack, base_url, staff_token):
-    query = ("Asun Espoossa ja etsin vertaistukea", "mielenterveys")
+    query = ("Asun Espoossa ja etsin vertaistukea", "vertaistukea mielenterveyden ongelmiin")
     shown = resident_cards(page, base_url, *query)
     cards = httpx.get(f"{base_url}/api/staff/activities", params={"id": shown},
                       headers={"Authorization": f"Bearer {staff_token}"}).json()["results"]

@@ -7,9 +7,10 @@ logged under the token's name.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,9 @@ from mukaan_catalogue.present import card
 from mukaan_catalogue.schema import Activity
 from mukaan_catalogue.search import Searcher, get_searcher, today
 from web.access import require_catalogue, require_staff, same_site
+
+# A row id: larger numbers cannot be a row in SQLite or PostgreSQL (a 404 would need a query that overflows).
+RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["staff"])
@@ -77,7 +81,7 @@ def _pending(editorial: Editorial, change_id: int) -> dict:
 
 
 @router.post("/api/staff/review/{change_id}/approve", dependencies=WRITE)
-async def approve(change_id: int, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial),
+async def approve(change_id: RowId, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial),
                   searcher: Searcher = Depends(get_searcher)) -> dict:
     """Publishes the change: only this activity is embedded again; searches see it at once."""
     change = _pending(editorial, change_id)
@@ -88,7 +92,7 @@ async def approve(change_id: int, who: str = Depends(require_staff), editorial: 
 
 
 @router.post("/api/staff/review/{change_id}/return", dependencies=WRITE)
-async def send_back(change_id: int, body: Decision, who: str = Depends(require_staff),
+async def send_back(change_id: RowId, body: Decision, who: str = Depends(require_staff),
                     editorial: Editorial = Depends(get_editorial)) -> dict:
     """Sends the change back to the association with a reason it sees."""
     _pending(editorial, change_id)
@@ -159,7 +163,7 @@ async def reports(lang: Lang = "fi", who: str = Depends(require_staff), editoria
 
 
 @router.post("/api/staff/reports/{report_id}/handled", dependencies=WRITE)
-async def handled(report_id: int, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial)) -> dict:
+async def handled(report_id: RowId, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial)) -> dict:
     if not editorial.handle_report(report_id, who):
         raise HTTPException(404, detail="No such open report.")
     return {"id": report_id, "handled": True}
