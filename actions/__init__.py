@@ -1,4 +1,4 @@
-"""Mukaan's custom Rasa actions, served by the web app (see web/api/routes/actions.py).
+"""Mukaan's custom Rasa actions, served by the web app (see web/api/routes/webhook.py).
 
   slots.py         reads every user turn: language, kind, situation, municipality, age group,
                    and the follow-ups after results that change the last search instead of

@@ -7,8 +7,8 @@ from rasa_sdk import Action
 from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 
 from actions.slots import lang_of, message_text
-from mukaan.texts import say
 from mukaan.safety import check, crisis_reply, is_calm_phrase
+from mukaan.texts import say
 
 
 class ActionCrisis(Action):

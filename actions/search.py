@@ -10,15 +10,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.services import services
 from actions.slots import ANY, INTENT_KIND, follow_up, lang_of, message_text
-from mukaan.texts import say
+from mukaan.catalogue.fit import Person, fits
+from mukaan.catalogue.present import as_text, card, result_card
+from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.taxonomy import kind_label, topic_label
+from mukaan.gazette import gazette
 from mukaan.needs import is_unmet
-from mukaan.settings import get_needs_log, get_settings
-from mukaan_catalogue.fit import Person, fits
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.present import as_text, card, result_card
-from mukaan_catalogue.search import Filters, get_searcher
-from mukaan_catalogue.taxonomy import kind_label, topic_label
+from mukaan.texts import say
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ def search_request(tracker: Tracker) -> tuple[str, Filters, dict[str, str]]:
                       kinds=SEARCH_KINDS.get(kind, ()), online_only=bool(tracker.get_slot("online")))
     place = gazette().resolve(filters.municipality) if filters.municipality else None
     labels = [topic_label(t, lang) for t in topics[:3]]
-    about = say("about", lang, topics=say("and", lang).join([", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels))
+    listed = [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels
+    about = say("about", lang, topics=say("and", lang).join(listed))
     return query, filters, {"about": about if labels else "",
                             "where": say("where", lang, place=place.name(lang)) if place else say("anywhere", lang)}
 
@@ -72,7 +73,7 @@ def person_of(tracker: Tracker) -> Person:
 def fitting(query: str, lang: str, limit: int, filters: Filters, exclude: tuple[str, ...],
             person: Person) -> list:
     """The best ``limit`` results that fit the person (catalogue/fit.py)."""
-    results = get_searcher().search(query, lang=lang, limit=limit * CANDIDATES, filters=filters, exclude=exclude)
+    results = services().searcher.search(query, lang=lang, limit=limit * CANDIDATES, filters=filters, exclude=exclude)
     return [r for r in results if fits(r.activity, person)][:limit]
 
 
@@ -182,7 +183,7 @@ def search_and_show(dispatcher: CollectingDispatcher, tracker: Tracker, more: bo
         return []
     shown = list(tracker.get_slot("shown") or []) if more else []
     try:
-        results, widened = run_search(tracker, limit=get_settings().results_per_turn, exclude=tuple(shown))
+        results, widened = run_search(tracker, limit=services().settings.results_per_turn, exclude=tuple(shown))
     except Exception:  # the resident gets a polite message, the log gets the details
         log.exception("search failed")
         dispatcher.utter_message(text=say("search_failed", lang))
@@ -195,7 +196,7 @@ def search_and_show(dispatcher: CollectingDispatcher, tracker: Tracker, more: bo
     topics = tracker.get_slot("topics") or []
     if is_unmet(results, topics):
         municipality = tracker.get_slot("municipality")
-        get_needs_log().record(kind=tracker.get_slot("kind"), topics=topics, lang=lang,
+        services().needs.record(kind=tracker.get_slot("kind"), topics=topics, lang=lang,
                                municipality=None if municipality == ANY else municipality)
     if not results:
         dispatcher.utter_message(text=say("no_results", lang))
@@ -252,7 +253,7 @@ class ActionActivityDetails(Action):
             return []
         text = message_text(tracker).lower()
         index = next((i for i, rx in _ORDINALS.items() if i < len(shown) and re.search(rx, text)), 0)
-        activity = get_searcher().get(shown[index])
+        activity = services().searcher.get(shown[index])
         if activity is None:
             dispatcher.utter_message(text=say("no_activity_yet", lang))
             return []
@@ -269,6 +270,7 @@ class ActionActivityDetails(Action):
         for aspect in [a for a in asked if a in values] or ([] if asked else list(values)):
             lines.append(say(f"detail_{aspect}", lang, value=values[aspect]))
         contact = ", ".join(v for v in card_["organizer_contact"].values() if v)
-        lines.append(say("detail_contact", lang, value=f"{card_['organizer']} ({contact})" if contact else card_["organizer"]))
+        who = f"{card_['organizer']} ({contact})" if contact else card_["organizer"]
+        lines.append(say("detail_contact", lang, value=who))
         dispatcher.utter_message(text="\n".join(lines))
         return []

@@ -15,9 +15,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from mukaan_catalogue.fit import age_group_for, age_group_of, asked_languages
-from mukaan_catalogue.gazette import find_municipalities, resolve_fuzzy
-from mukaan_catalogue.taxonomy import detect_kinds, detect_topics
+from mukaan.catalogue.fit import age_group_for, age_group_of, asked_languages
+from mukaan.catalogue.taxonomy import detect_kinds, detect_topics
+from mukaan.gazette import find_municipalities, resolve_fuzzy
 
 INTENT_KIND = {
     "look_for_peer_support": "peer_support",

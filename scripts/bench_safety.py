@@ -49,9 +49,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
-    from mukaan_catalogue.embedding import get_embedder, model_id
+    from mukaan.catalogue.embedding import get_embedder, model_id
     settings = get_settings()
-    embedder = get_embedder()
+    embedder = get_embedder(get_settings())
     model = safety.load_model(settings, embedder.queries, model_id(embedder))
     for text in SHORT + LONG:                       # warm up: pipelines, matchers, the graph
         safety.check(text, "fi", model)
@@ -62,7 +62,8 @@ def main() -> int:
                      embedder.forget_queries)
         print(line(f"{label}: lexicon only", lexicon))
         print(line(f"{label}: lexicon + semantic", both))
-        print(f"  {label}: added by the semantic route  p50 {statistics.median(both) - statistics.median(lexicon):.1f} ms"
+        added = statistics.median(both) - statistics.median(lexicon)
+        print(f"  {label}: added by the semantic route  p50 {added:.1f} ms"
               f" (segments per message: {statistics.fmean(len(safety.semantic.segments(t)) for t in texts):.1f})")
     print("The search that follows a turn reuses the whole message's vector when it searches the same words.")
     return 0

@@ -28,13 +28,15 @@ import numpy as np
 import psycopg
 import yaml
 
+from devtools.postgres import fresh_database, local_server
+from mukaan.catalogue.embedding import get_embedder
+from mukaan.catalogue.pg_search import PgSearcher
+from mukaan.catalogue.pg_store import PgStore, activity_row
+from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.schema import KINDS
+from mukaan.catalogue.sqlite_store import Store
+from mukaan.gazette import gazette
 from mukaan.settings import ROOT, get_settings
-from mukaan_catalogue.embedding import get_embedder
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.postgres import PgSearcher, PgStore, activity_row, fresh_database, local_server
-from mukaan_catalogue.schema import KINDS
-from mukaan_catalogue.search import Filters
-from mukaan_catalogue.store import Store
 from scripts.eval_search import DEFAULT_SETS
 
 BATCH = 20_000
@@ -127,7 +129,7 @@ def main() -> int:
     if not get_settings().database.exists():
         print("the catalogue index is missing: run `make index`", file=sys.stderr)
         return 1
-    embedder = get_embedder()
+    embedder = get_embedder(get_settings())
     cases = yaml.safe_load(DEFAULT_SETS["own"].read_text(encoding="utf-8"))
     server = start_server(args.datadir)
     embed = []
@@ -152,7 +154,7 @@ def main() -> int:
         with store.pool.connection() as conn:
             vectors = conn.execute("SELECT count(*) FROM catalogue_vectors").fetchone()[0]
             gb = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0] / 1e9
-        searcher = PgSearcher(store, embedder)
+        searcher = PgSearcher(store, get_settings(), embedder)
         for _ in range(5):                                       # connections, model threads
             searcher.search("lämmittely")
         for i, kind in enumerate(("none", "municipality", "municipality+kinds")):

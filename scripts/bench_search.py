@@ -22,13 +22,14 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from mukaan.catalogue.embedding import get_embedder
+from mukaan.catalogue.loader import load_dir
+from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.schema import KINDS
+from mukaan.catalogue.sqlite_search import SqliteSearcher
+from mukaan.catalogue.sqlite_store import Store
+from mukaan.gazette import gazette
 from mukaan.settings import get_settings
-from mukaan_catalogue.embedding import get_embedder
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.loader import load_dir
-from mukaan_catalogue.schema import KINDS
-from mukaan_catalogue.search import Filters, Searcher
-from mukaan_catalogue.store import Store
 from scripts.eval_search import DEFAULT_SETS
 
 
@@ -66,7 +67,7 @@ def synthetic_store(source: Path, size: int, path: Path, seed: int = 0) -> Store
     return store
 
 
-def bench_queries(searcher: Searcher, cases: list[dict], n: int, filtered: bool = True,
+def bench_queries(searcher: SqliteSearcher, cases: list[dict], n: int, filtered: bool = True,
                   found: list | None = None) -> tuple[list[float], list[float]]:
     """Time ``n`` searches, each with its query embedded afresh (the query-vector cache is
     emptied first), and the embedding alone. Filtered: the case's municipality, and two kinds
@@ -102,7 +103,7 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
     settings = get_settings()
-    embedder = get_embedder()
+    embedder = get_embedder(get_settings())
     cases = yaml.safe_load(DEFAULT_SETS["own"].read_text(encoding="utf-8"))
 
     # Build throughput: embed and store the bundled catalogue from scratch (the passage model
@@ -113,15 +114,16 @@ def main() -> int:
         t0 = time.perf_counter()
         Store(Path(tmp) / "build.sqlite3").replace_all(activities, embedder)
         took = time.perf_counter() - t0
+    texts = sum(len([x for x in ('fi', 'sv', 'en') if a.description.has(x)]) for a in activities)
     print(f"index build: {len(activities)} activities in {took:.1f} s = {len(activities) / took:.1f} activities/s "
-          f"(one vector per language: {sum(len([l for l in ('fi','sv','en') if a.description.has(l)]) for a in activities)} texts)")
+          f"(one vector per language: {texts} texts)")
 
     print(f"{'activities':>10} {'filters':>13} {'dense':>6} {'load s':>7} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'embed p50':>9} {'RSS MB':>7}")
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             store = synthetic_store(settings.database, size, Path(tmp) / "bench.sqlite3")
-            searcher = Searcher(store, embedder)
+            searcher = SqliteSearcher(store, get_settings(), embedder)
             t0 = time.perf_counter()
             snap = searcher.snapshot()
             load = time.perf_counter() - t0

@@ -60,7 +60,8 @@ def load(path: Path):
 def run(url: str, show: bool) -> int:
     with httpx.Client(base_url=url, timeout=60) as client:
         for name, path in (("shared", SHARED / "chat.yaml"), ("own", OWN / "chat_cases.yaml"),
-                           ("blind dev", OWN / "blind" / "chat_dev.yaml"), ("blind test", OWN / "blind" / "chat_test.yaml")):
+                           ("blind dev", OWN / "blind" / "chat_dev.yaml"),
+                           ("blind test", OWN / "blind" / "chat_test.yaml")):
             cases = load(path)
             if not cases:
                 continue
@@ -81,8 +82,8 @@ def run(url: str, show: bool) -> int:
                 continue
             caught = sum(is_crisis_reply(client.post("/api/chat", json={"message": c["say"], "lang": c["lang"]}).json())
                          for c in data["crisis"])
-            misfired = [c["say"] for c in data["calm"]
-                        if is_crisis_reply(client.post("/api/chat", json={"message": c["say"], "lang": c["lang"]}).json())]
+            misfired = [c["say"] for c in data["calm"] if is_crisis_reply(
+                client.post("/api/chat", json={"message": c["say"], "lang": c["lang"]}).json())]
             print(f"{name} safety: crisis caught {caught}/{len(data['crisis'])}, "
                   f"calm misfired {len(misfired)}/{len(data['calm'])} {misfired if show else ''}")
     return 0
@@ -95,7 +96,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.url:
         return run(args.url, args.show_misses)
-    from mukaan.stack import Stack, stop_on_signals
+    from devtools.stack import Stack, stop_on_signals
     stack = Stack(web_port=8766, rasa_port=5066, env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"})
     stop_on_signals()
     try:

@@ -79,7 +79,8 @@ def train_single(lang: str, out: Path) -> Path:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--compare", action="store_true", help="also train and test one model per language")
-    parser.add_argument("--show-errors", action="store_true", help="list misclassified test examples and entity mismatches")
+    parser.add_argument("--show-errors", action="store_true",
+                        help="list misclassified test examples and entity mismatches")
     parser.add_argument("--model", type=Path, help="evaluate this model (.tar.gz) instead of the latest "
                         "in models/rasa, e.g. an NLU-only candidate from `rasa train nlu --out ...`")
     args = parser.parse_args()

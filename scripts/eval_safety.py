@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import defaultdict
-from pathlib import Path
 
 import yaml
 
@@ -74,8 +73,8 @@ def main() -> int:
     parser.add_argument("--show-misses", choices=list(SETS))
     args = parser.parse_args()
 
-    from mukaan_catalogue.embedding import get_embedder, model_id
-    embedder = get_embedder()
+    from mukaan.catalogue.embedding import get_embedder, model_id
+    embedder = get_embedder(get_settings())
     model = safety.load_model(get_settings(), embedder.queries, model_id(embedder))
 
     if args.sweep:
@@ -85,7 +84,7 @@ def main() -> int:
         print("whole  part   recall(both)  misfires(both)  recall(semantic)  misfires(semantic)")
         for whole in [x / 20 for x in range(10, 20)]:
             for part in (0.9, 0.95, 0.98, 1.01):
-                def rate(kind, with_lexicon):
+                def rate(kind, with_lexicon, whole=whole, part=part):
                     group = [(lex, s) for c, lex, s in scored if c["kind"] == kind]
                     return sum((lex and with_lexicon) or s.whole >= whole or s.part >= part
                                for lex, s in group) / len(group)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from mukaan.settings import ROOT
-from mukaan_catalogue.search import MODES, Filters, get_searcher
+from mukaan.catalogue.backend import open_searcher
+from mukaan.catalogue.ranking import MODES, Filters
+from mukaan.settings import ROOT, get_settings
 
 BLIND = ROOT / "tests" / "eval" / "blind"
 DEFAULT_SETS = {"shared": ROOT.parent / "shared" / "eval" / "search.yaml",
@@ -51,7 +52,7 @@ def score_case(searcher, case, mode: str) -> dict:
 
 
 def evaluate(cases: list[dict], modes=MODES) -> dict[str, dict[str, float]]:
-    searcher = get_searcher()
+    searcher = open_searcher(get_settings())
     table = {}
     for mode in modes:
         scores = [score_case(searcher, c, mode) for c in cases]

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import os
 import random
@@ -186,10 +187,8 @@ class Sampler:
         for name, proc in self.procs.items():
             total = 0
             for p in self._tree(proc):
-                try:
+                with contextlib.suppress(psutil.Error):
                     total += p.memory_info().rss
-                except psutil.Error:
-                    pass
             out[name] = total
         return out
 
@@ -513,7 +512,7 @@ def main() -> int:
         sampler = Sampler(found) if found else None
         return _run(args.url, args, sampler)
 
-    from mukaan.stack import Stack, stop_on_signals
+    from devtools.stack import Stack, stop_on_signals
     stack = Stack(web_port=args.web_port, rasa_port=args.rasa_port,
                   env={"MUKAAN_RATE_LIMIT_PER_MINUTE": "0"}, log_dir=ROOT / "var" / "log" / "loadtest")
     print(f"Starting Rasa (:{args.rasa_port}) and the web app (:{args.web_port})…", flush=True)

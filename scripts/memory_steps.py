@@ -22,13 +22,15 @@ WEB_STEPS = [
     ("numpy", "import numpy"),
     ("spacy + pipelines", "from mukaan.nlp import pipeline\nfor l in ('fi', 'sv', 'en'): pipeline(l)('moi')"),
     ("web app imported", "import web.main"),
-    ("onnxruntime session", "from mukaan_catalogue.embedding import get_embedder\nget_embedder().query('moi')"),
-    ("crisis classifier", "from mukaan import safety\nfrom mukaan.settings import get_settings\n"
-                          "from mukaan_catalogue.embedding import model_id\n"
-                          "m = safety.load_model(get_settings(), get_embedder().queries, model_id(get_embedder()))\n"
+    ("onnxruntime session", "from mukaan.catalogue.embedding import get_embedder\n"
+                            "from mukaan.settings import get_settings\n"
+                            "e = get_embedder(get_settings())\ne.query('moi')"),
+    ("crisis classifier", "from mukaan import safety\n"
+                          "from mukaan.catalogue.embedding import model_id\n"
+                          "m = safety.load_model(get_settings(), e.queries, model_id(e))\n"
                           "safety.check('en jaksa enää', 'fi', m)"),
-    ("catalogue index (BM25 + vectors)", "from mukaan_catalogue.search import get_searcher\n"
-                                         "get_searcher().search('vertaistuki', lang='fi', limit=3)"),
+    ("catalogue index (BM25 + vectors)", "from mukaan.catalogue.backend import open_searcher\n"
+                                         "open_searcher(get_settings()).search('vertaistuki', lang='fi', limit=3)"),
     ("language detector", "from mukaan import language\nlanguage.warm_up()"),
     ("torch (index builds only)", "import torch"),
 ]

@@ -1,5 +1,5 @@
 """Rewrites the times in the bundled catalogue's schedule texts into one format per language
-(mukaan_catalogue.times, docs/glossary.md), editing only those lines of the YAML files.
+(mukaan.catalogue.times, docs/glossary.md), editing only those lines of the YAML files.
 
     .venv/bin/python -m scripts.normalise_times [DIR]
 
@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
+from mukaan.catalogue.times import normalise
 from mukaan.settings import get_settings
-from mukaan_catalogue.times import normalise
 
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[\w-]+):(?P<rest>.*)$")
 
@@ -36,7 +36,8 @@ def rewrite(text: str) -> tuple[str, int]:
             elif texts is not None and m["key"] in ("fi", "sv", "en"):
                 new = normalise(m["rest"], m["key"])
                 if new != m["rest"]:
-                    line, changed = f"{m['indent']}{m['key']}:{new}" + ("\n" if line.endswith("\n") else ""), changed + 1
+                    end = "\n" if line.endswith("\n") else ""
+                    line, changed = f"{m['indent']}{m['key']}:{new}{end}", changed + 1
         out.append(line)
     return "".join(out), changed
 

@@ -15,7 +15,9 @@ import sys
 import numpy as np
 import yaml
 
-from mukaan_catalogue.search import Filters, Weights, get_searcher
+from mukaan.catalogue.backend import open_searcher
+from mukaan.catalogue.ranking import Filters, Weights
+from mukaan.settings import get_settings
 from scripts.eval_search import DEFAULT_SETS, relevant
 
 GRID = {
@@ -30,7 +32,7 @@ GRID = {
 
 
 def prepare(cases):
-    searcher = get_searcher()
+    searcher = open_searcher(get_settings())
     out = []
     for c in cases:
         sig = searcher.signals(c["q"], c["lang"], Filters(municipality=c["municipality"]))
@@ -66,7 +68,7 @@ def show(label: str, tune, held, w: Weights) -> None:
 def main() -> int:
     tune = prepare(yaml.safe_load(DEFAULT_SETS["own"].read_text(encoding="utf-8")))
     held = prepare(yaml.safe_load(DEFAULT_SETS["shared"].read_text(encoding="utf-8")))
-    best = Weights.from_settings()
+    best = Weights.from_settings(get_settings())
     show("current settings", tune, held, best)
     best_key = key(metrics(tune, best))
     improved = True

@@ -16,11 +16,12 @@ os.environ.setdefault("MUKAAN_NEEDS_DATABASE", str(Path(tempfile.mkdtemp(prefix=
 
 import pytest
 
-from mukaan.settings import ROOT, get_settings
-from mukaan_catalogue.embedding import get_embedder
-from mukaan_catalogue.loader import load_dir
-from mukaan_catalogue.search import Searcher
-from mukaan_catalogue.store import Store
+from mukaan.catalogue.backend import open_searcher as open_backend_searcher
+from mukaan.catalogue.embedding import get_embedder
+from mukaan.catalogue.loader import load_dir
+from mukaan.catalogue.sqlite_search import SqliteSearcher
+from mukaan.catalogue.sqlite_store import Store
+from mukaan.settings import ROOT, Settings, get_settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
@@ -36,25 +37,27 @@ def start_over_call(sender: str, lang: str = "fi", events: list[dict] | None = N
             "domain": {"version": "3.1"}}
 
 
+def settings_with(env: dict[str, str]) -> Settings:
+    """Settings as a process started with the variables ``env`` (MUKAAN_…) would read them."""
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        return Settings()
+
+
 @contextmanager
 def web_app(env: dict[str, str]):
     """A TestClient on the web app started with the settings ``env`` (MUKAAN_… variables), once
     its catalogue has loaded."""
     from fastapi.testclient import TestClient
+
     from web.main import create_app
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in env.items():
-            mp.setenv(name, value)
-        get_settings.cache_clear()
-        app = create_app()
-        try:
-            with TestClient(app) as client:
-                deadline = time.time() + 180
-                while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
-                    time.sleep(0.3)
-                yield client
-        finally:
-            get_settings.cache_clear()
+    app = create_app(settings_with(env))
+    with TestClient(app) as client:
+        deadline = time.time() + 180
+        while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
+            time.sleep(0.3)
+        yield client
 
 
 @pytest.fixture
@@ -81,9 +84,9 @@ def client():
 
     from web.main import create_app
     from web.rasa_client import RasaClient
-    app = create_app()
+    app = create_app(Settings())
     with TestClient(app) as c:
-        app.state.rasa = RasaClient(base_url="http://127.0.0.1:9", timeout=2)
+        app.state.rasa = RasaClient("http://127.0.0.1:9", 2)
         deadline = time.time() + 120
         while c.get("/health").status_code != 200 and time.time() < deadline:
             time.sleep(0.5)
@@ -92,7 +95,24 @@ def client():
 
 @pytest.fixture(scope="session")
 def embedder():
-    return get_embedder()
+    return get_embedder(get_settings())
+
+
+@pytest.fixture(scope="session")
+def services(searcher):
+    """The services of a process with the default settings, over the real catalogue index."""
+    from mukaan.services import Services
+    built = Services(get_settings())
+    built.searcher = searcher
+    return built
+
+
+@pytest.fixture
+def action_services(services):
+    """Actions called in the test use ``services`` (as the web app's /webhook hands its own)."""
+    from actions.services import use
+    with use(services):
+        yield services
 
 
 @pytest.fixture(scope="session")
@@ -105,7 +125,7 @@ def catalogue():
 def searcher(embedder):
     """The searcher over the index that `make index` built from the bundled catalogue."""
     store = Store(get_settings().database)
-    s = Searcher(store, embedder)
+    s = SqliteSearcher(store, get_settings(), embedder)
     assert len(s) > 0, "the catalogue index is empty: run `make index`"
     return s
 
@@ -137,8 +157,9 @@ BACKENDS = ("sqlite", "postgres", "postgres-large")
 def pg_server():
     """A PostgreSQL server with pgvector for this session. Its folder is outside pytest's
     temporary tree, which is private to root: as root the server runs as user pgserver."""
-    from mukaan_catalogue.postgres import local_server
     import psycopg
+
+    from devtools.postgres import local_server
     folder = Path(tempfile.mkdtemp(prefix="mukaan-pg-"))
     server = local_server(folder / "data")
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
@@ -154,7 +175,8 @@ def _pg_database(request, template: str | None = None) -> str:
     """The URL of a new database for this test (dropped after it), empty or a copy of
     ``template``."""
     import psycopg
-    from mukaan_catalogue.postgres import fresh_database
+
+    from devtools.postgres import fresh_database
     server_url = request.getfixturevalue("pg_server").get_uri()
     name = "t_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
     url = fresh_database(server_url, name, template)
@@ -176,7 +198,8 @@ def pg_url(pg_server, request):
 def pg_fixture_template(pg_server, embedder):
     """The name of a database holding the small fixture catalogue, which tests copy (faster
     than embedding it again for each test)."""
-    from mukaan_catalogue.postgres import PgStore, fresh_database
+    from devtools.postgres import fresh_database
+    from mukaan.catalogue.pg_store import PgStore
     store = PgStore(fresh_database(pg_server.get_uri(), "fixture_template"))
     store.replace_all(load_dir(FIXTURES / "catalogue"), embedder)
     store.close()
@@ -184,9 +207,8 @@ def pg_fixture_template(pg_server, embedder):
 
 
 def open_searcher(store, embedder):
-    """The searcher for ``store``, whichever backend it is."""
-    from mukaan_catalogue.postgres import PgSearcher, PgStore
-    return PgSearcher(store, embedder) if isinstance(store, PgStore) else Searcher(store, embedder)
+    """The searcher for ``store``, whichever backend it is, with the default settings."""
+    return open_backend_searcher(get_settings(), store, embedder)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -197,11 +219,12 @@ def backend(request):
 def _pg_store(request, backend: str, url: str):
     """A PgStore on ``url`` for this test (closed after it), the large-catalogue path forced
     for "postgres-large"."""
-    from mukaan_catalogue import postgres
+    from mukaan.catalogue import pg_search
+    from mukaan.catalogue.pg_store import PgStore
     if backend == "postgres-large":
-        request.getfixturevalue("monkeypatch").setattr(postgres, "EXACT_UP_TO", 0)
-        request.getfixturevalue("monkeypatch").setattr(postgres, "EXACT_DENSE_BELOW", 0)
-    store = postgres.PgStore(url)
+        request.getfixturevalue("monkeypatch").setattr(pg_search, "EXACT_UP_TO", 0)
+        request.getfixturevalue("monkeypatch").setattr(pg_search, "EXACT_DENSE_BELOW", 0)
+    store = PgStore(url)
     request.addfinalizer(store.close)
     return store
 
@@ -220,7 +243,7 @@ def small_searcher(backend, tmp_path, request, embedder):
     if backend == "sqlite":
         store = Store(tmp_path / "catalogue.sqlite3")
         store.replace_all(load_dir(FIXTURES / "catalogue"), embedder)
-        return Searcher(store, embedder)
+        return open_searcher(store, embedder)
     url = _pg_database(request, template=request.getfixturevalue("pg_fixture_template"))
     return open_searcher(_pg_store(request, backend, url), embedder)
 
@@ -228,7 +251,8 @@ def small_searcher(backend, tmp_path, request, embedder):
 @pytest.fixture(scope="session")
 def pg_catalogue_url(pg_server):
     """A database holding the bundled catalogue, copied from the SQLite index (no embedding)."""
-    from mukaan_catalogue.postgres import PgStore, fresh_database
+    from devtools.postgres import fresh_database
+    from mukaan.catalogue.pg_store import PgStore
     url = fresh_database(pg_server.get_uri(), "bundled")
     store = PgStore(url)
     store.copy_from_sqlite(Store(get_settings().database))

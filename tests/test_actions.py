@@ -6,9 +6,16 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import ActionCrisis, ActionStartOver
-from actions.search import (ActionActivityDetails, ActionAskMunicipality, ActionAskSituation, ActionSearch,
-                            ActionSearchMore)
+from actions.search import (
+    ActionActivityDetails,
+    ActionAskMunicipality,
+    ActionAskSituation,
+    ActionSearch,
+    ActionSearchMore,
+)
 from actions.slots import ValidateSlotMappings
+
+pytestmark = pytest.mark.usefixtures("action_services")
 
 
 def tracker(text="", intent="describe_situation", slots=None, lang="fi", entities=None, requested=None,
@@ -181,7 +188,8 @@ def test_a_follow_up_narrows_the_last_search(text, lang):
     assert "situation" not in slots and "kind" not in slots and "municipality" not in slots
     v = ValidateSlotMappings()
     if "svenska" in text:
-        assert v.extract_wanted_languages(CollectingDispatcher(), tracker(text, slots=last), {}) == {"wanted_languages": ["sv"]}
+        wanted = v.extract_wanted_languages(CollectingDispatcher(), tracker(text, slots=last), {})
+        assert wanted == {"wanted_languages": ["sv"]}
     else:
         assert v.extract_online(CollectingDispatcher(), tracker(text, slots=last), {}) == {"online": True}
     # Without results shown first, the same words start a search of their own.

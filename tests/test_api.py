@@ -107,11 +107,11 @@ def test_security_headers_and_limits(client):
 
 
 def test_unmet_need_is_counted_without_text(client):
-    from mukaan.settings import get_needs_log
-    before = sum(r["count"] for r in get_needs_log().rows())
+    needs_log = client.app.state.services.needs
+    before = sum(r["count"] for r in needs_log.rows())
     client.get("/api/activities/search", params={"q": "sukellusseura lapsille", "municipality": "Nivala",
                                                   "topic": "lgbtq", "kind": "event"})
-    rows = get_needs_log().rows()
+    rows = needs_log.rows()
     assert sum(r["count"] for r in rows) == before + 1
     assert all(set(r) == {"month", "kind", "topic", "municipality", "lang", "count"} for r in rows)
 
@@ -137,14 +137,9 @@ def test_action_calls_need_the_action_token(client, monkeypatch):
     """With the setting action_token (always set by `make run`), /webhook runs only the calls
     that carry it: Rasa's (bot/endpoints.yml). Real Rasa sending it: tests/test_e2e.py."""
     call = start_over_call("token-test")
-    monkeypatch.setenv("MUKAAN_ACTION_TOKEN", "s3cret-action-token")
-    get_settings.cache_clear()
-    try:
-        for headers in ({}, {"X-Mukaan-Action-Token": "wrong"}, {"X-Mukaan-Action-Token": ""}):
-            r = client.post("/webhook", json=call, headers=headers)
-            assert r.status_code == 403 and "action token" in r.json()["error"]
-        r = client.post("/webhook", json=call, headers={"X-Mukaan-Action-Token": "s3cret-action-token"})
-        assert r.status_code == 200 and r.json()["responses"]
-    finally:
-        monkeypatch.delenv("MUKAAN_ACTION_TOKEN")
-        get_settings.cache_clear()
+    monkeypatch.setattr(client.app.state.settings, "action_token", "s3cret-action-token")
+    for headers in ({}, {"X-Mukaan-Action-Token": "wrong"}, {"X-Mukaan-Action-Token": ""}):
+        r = client.post("/webhook", json=call, headers=headers)
+        assert r.status_code == 403 and "action token" in r.json()["error"]
+    r = client.post("/webhook", json=call, headers={"X-Mukaan-Action-Token": "s3cret-action-token"})
+    assert r.status_code == 200 and r.json()["responses"]

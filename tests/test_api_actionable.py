@@ -6,7 +6,6 @@ import re
 
 import pytest
 
-from mukaan.settings import get_needs_log
 from tests.conftest import web_app
 from web.rasa_client import to_messages
 
@@ -58,7 +57,8 @@ def test_areas_written_in_finnish_are_named_in_the_readers_language(client):
 ])
 def test_activities_that_are_over_are_never_found(client, q, municipality, activity, last):
     before = dt.date.fromisoformat(last) - dt.timedelta(days=1)
-    found = [a["id"] for a in search(client, q=q, municipality=municipality, limit=50, today=before.isoformat())["results"]]
+    results = search(client, q=q, municipality=municipality, limit=50, today=before.isoformat())["results"]
+    found = [a["id"] for a in results]
     assert activity in found, "the day before its last date it is on"
     found = [a["id"] for a in search(client, q=q, municipality=municipality, limit=50)["results"]]
     assert activity not in found, f"on {TODAY} it is over"
@@ -82,7 +82,8 @@ def test_a_misspelt_municipality_gets_a_suggestion(client, typed, lang, suggesti
     r = client.get("/api/activities/search", params={"q": "seuraa", "municipality": typed, "lang": lang})
     assert r.status_code == 422
     assert r.json() == {"detail": f"Unknown municipality: {typed}", "did_you_mean": suggestion}
-    assert client.get("/api/activities/search", params={"q": "x", "municipality": "Atlantis"}).json()["did_you_mean"] is None
+    unknown = client.get("/api/activities/search", params={"q": "x", "municipality": "Atlantis"}).json()
+    assert unknown["did_you_mean"] is None
 
 
 def test_a_search_with_no_good_match_says_so(client):
@@ -93,7 +94,8 @@ def test_a_search_with_no_good_match_says_so(client):
 
 
 def test_unmet_needs_have_labels_in_the_staff_language(client):
-    get_needs_log().record(kind="club", topics=["nature", "substance_use"], municipality=None, lang="sv")
+    needs_log = client.app.state.services.needs
+    needs_log.record(kind="club", topics=["nature", "substance_use"], municipality=None, lang="sv")
     body = client.get("/api/staff/needs", params={"lang": "sv"}, headers=STAFF).json()
     row = next(r for r in body["rows"] if r["topic"] == "nature" and r["lang"] == "sv")
     assert row["topic_label"] == "Natur" and row["municipality_label"] == "inte angivet"

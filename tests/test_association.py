@@ -10,10 +10,8 @@ import time
 
 import pytest
 
+from mukaan.catalogue.editing import owner
 from mukaan.settings import get_settings
-from mukaan_catalogue.editing import owner
-from mukaan_catalogue.editorial import get_editorial
-from mukaan_catalogue.search import get_searcher
 from tests.conftest import web_app
 
 STAFF = "staff-token-for-association-tests"
@@ -22,10 +20,9 @@ OTHER = "mielen-tuki-espoo-ry-demo"
 SAME_SITE = {"Origin": "http://testserver"}
 
 
-def _caches() -> None:
-    get_settings.cache_clear()
-    get_searcher.cache_clear()
-    get_editorial.cache_clear()
+def services(client):
+    """The services of the app under test (searcher, editorial store)."""
+    return client.app.state.services
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -37,18 +34,14 @@ def app(request, tmp_path):
         shutil.copy(get_settings().database, tmp_path / "catalogue.sqlite3")
         env["MUKAAN_DATABASE"] = str(tmp_path / "catalogue.sqlite3")
     else:
-        from mukaan_catalogue.postgres import fresh_database
+        from devtools.postgres import fresh_database
         request.getfixturevalue("pg_catalogue_url")
         server = request.getfixturevalue("pg_server").get_uri()
         env["MUKAAN_DATABASE_URL"] = fresh_database(server, f"editing_{time.time_ns()}", template="bundled")
         env["MUKAAN_DATABASE"] = str(tmp_path / "absent.sqlite3")
-    _caches()
-    try:
-        with web_app(env) as client:
-            client.headers.update(SAME_SITE)
-            yield client
-    finally:
-        _caches()
+    with web_app(env) as client:
+        client.headers.update(SAME_SITE)
+        yield client
 
 
 def staff(client) -> dict:
@@ -72,7 +65,7 @@ def test_an_association_sees_and_changes_only_its_own_activities(app):
     auth, other = link(app), link(app, OTHER)
     mine = own_ids(app, auth)
     assert len(mine) == 6
-    assert all(owner(get_searcher().get(i)) == ORG for i in mine)
+    assert all(owner(services(app).searcher.get(i)) == ORG for i in mine)
     theirs = own_ids(app, other)[0]
     form = app.get(f"/api/association/activities/{mine[0]}", headers=auth).json()["form"]
     # Another organisation's activity is as unknown as a made-up id: read, edit, confirm.
@@ -81,7 +74,7 @@ def test_an_association_sees_and_changes_only_its_own_activities(app):
         assert app.post(f"/api/association/activities/{activity_id}", headers=auth,
                         json={"edit": form}).status_code == 404
         assert app.post(f"/api/association/activities/{activity_id}/confirm", headers=auth).status_code == 404
-    assert get_searcher().get(theirs).confirmed is None
+    assert services(app).searcher.get(theirs).confirmed is None
 
 
 def test_wrong_expired_and_revoked_links_are_refused(app):
@@ -91,7 +84,7 @@ def test_wrong_expired_and_revoked_links_are_refused(app):
         assert app.get("/api/association/activities", headers={"Authorization": bad}).status_code == 401
     assert app.get("/api/association/activities").status_code == 401
     # Expired: the stored expiry is in the past.
-    get_editorial().db.run("UPDATE editorial_links SET expires = :past WHERE org = :org",
+    services(app).editorial.db.run("UPDATE editorial_links SET expires = :past WHERE org = :org",
                            past="2000-01-01T00:00:00+00:00", org=ORG)
     assert app.get("/api/association/activities", headers=auth).status_code == 401
     # A new link replaces the old one; revoking it ends it.
@@ -143,7 +136,7 @@ def test_an_approved_edit_is_searchable_within_seconds(app, capsys):
     form["description"]["fi"] += " Kirjoitamme yhdessä runoja ja muistelmia."
     preview = app.post(f"/api/association/preview?id={activity_id}", headers=auth, json={"edit": form, "lang": "fi"})
     assert preview.json()["card"]["name"] == new_name
-    assert get_searcher().get(activity_id).name.fi != new_name          # a preview stores nothing
+    assert services(app).searcher.get(activity_id).name.fi != new_name          # a preview stores nothing
     sent = app.post(f"/api/association/activities/{activity_id}", headers=auth, json={"edit": form}).json()
     assert sent["status"] == "pending"
     before = app.get("/api/activities/search", params={"q": "kirjoittajapiiri runoja omaishoitajille",
@@ -175,7 +168,7 @@ def test_staff_send_a_change_back_with_a_reason_and_new_activities_wait_for_revi
     form = app.get(f"/api/association/activities/{own_ids(app, auth)[0]}", headers=auth).json()["form"]
     form["name"] = {"fi": "Uusi kävelyryhmä omaishoitajille", "sv": "", "en": "Walks for carers"}
     new = app.post("/api/association/activities", headers=auth, json={"edit": form}).json()
-    assert get_searcher().get(new["id"]) is None
+    assert services(app).searcher.get(new["id"]) is None
     assert app.post(f"/api/staff/review/{new['change']}/return", headers=staff(app),
                     json={"reason": " "}).status_code == 422
     reason = "Lisää aika: milloin ryhmä kokoontuu? Soita 040 123 4567."
@@ -191,20 +184,20 @@ def test_staff_send_a_change_back_with_a_reason_and_new_activities_wait_for_revi
 def test_paused_is_hidden_and_unconfirmed_activities_disappear_after_the_set_time(app, monkeypatch):
     auth = link(app)
     ids = own_ids(app, auth)
-    oldest = min((get_searcher().get(i) for i in ids), key=lambda a: a.checked)
+    oldest = min((services(app).searcher.get(i) for i in ids), key=lambda a: a.checked)
     query = {"q": oldest.name.fi, "municipality": "Vantaa", "limit": 50}
     assert oldest.id in [r["id"] for r in app.get("/api/activities/search", params=query).json()["results"]]
     # Time travel by the setting: a day past twelve months after it was last checked.
     travel = oldest.checked.replace(year=oldest.checked.year + 1) + dt.timedelta(days=1)
-    monkeypatch.setenv("MUKAAN_TODAY", travel.isoformat())
-    get_settings.cache_clear()
+    monkeypatch.setattr(app.app.state.settings, "today", travel)
     found = [r["id"] for r in app.get("/api/activities/search", params=query).json()["results"]]
     assert oldest.id not in found
     fresh = app.get("/api/staff/freshness", headers=staff(app)).json()
     row = next(r for r in fresh["activities"] if r["id"] == oldest.id)
     assert row["hidden"] is True and row["org"] == ORG and fresh["today"] == travel.isoformat()
     # "Still current": back for residents at once, checked "today".
-    assert app.post(f"/api/association/activities/{oldest.id}/confirm", headers=auth).json()["checked"] == travel.isoformat()
+    confirmed = app.post(f"/api/association/activities/{oldest.id}/confirm", headers=auth).json()
+    assert confirmed["checked"] == travel.isoformat()
     found = app.get("/api/activities/search", params=query).json()["results"]
     assert oldest.id in [r["id"] for r in found]
     assert next(r for r in found if r["id"] == oldest.id)["checked"] == travel.isoformat()
@@ -219,14 +212,15 @@ def test_paused_is_hidden_and_unconfirmed_activities_disappear_after_the_set_tim
 
 
 def _hsds_id(client, activity_id: str) -> str:
-    from mukaan_catalogue.hsds_export import uid
+    from mukaan.catalogue.formats.hsds_export import uid
     return uid("service", activity_id)
 
 
 def test_error_reports_are_scrubbed_limited_and_reach_the_staff_queue(app):
     activity_id = own_ids(app, link(app))[0]
     note = "Numero 040 123 4567 ei vastaa, kokeilin myös matti@example.fi"
-    assert app.post("/api/reports", json={"activity_id": activity_id, "reason": "contact", "note": note}).status_code == 200
+    sent = app.post("/api/reports", json={"activity_id": activity_id, "reason": "contact", "note": note})
+    assert sent.status_code == 200
     assert app.post("/api/reports", json={"activity_id": "no-such", "reason": "contact"}).status_code == 404
     assert app.post("/api/reports", json={"activity_id": activity_id, "reason": "hack"}).status_code == 422
     assert app.post("/api/reports", json={"activity_id": activity_id, "reason": "other",
@@ -238,6 +232,6 @@ def test_error_reports_are_scrubbed_limited_and_reach_the_staff_queue(app):
     assert "040 123 4567" not in reports[1]["note"] and "matti@example.fi" not in reports[1]["note"]
     assert "ei vastaa" in reports[1]["note"] and reports[1]["activity"]["id"] == activity_id
     assert reports[1]["org"] == ORG
-    assert "session" not in str(get_editorial().db.rows("SELECT * FROM editorial_reports")).lower()
+    assert "session" not in str(services(app).editorial.db.rows("SELECT * FROM editorial_reports")).lower()
     assert app.post(f"/api/staff/reports/{reports[1]['id']}/handled", headers=staff(app)).json()["handled"]
     assert len(app.get("/api/staff/reports", headers=staff(app)).json()["reports"]) == 1

@@ -1,7 +1,7 @@
 """The bundled catalogue validates and covers what the product promises."""
 from collections import Counter
 
-from mukaan_catalogue.gazette import gazette
+from mukaan.gazette import gazette
 
 REQUIRED = ["Helsinki", "Espoo", "Vantaa", "Kauniainen", "Kirkkonummi", "Porvoo", "Loviisa", "Lohja",
             "Järvenpää", "Tuusula", "Hyvinkää", "Tampere", "Kangasala", "Oulu", "Raahe", "Nivala", "Turku"]

@@ -1,7 +1,7 @@
 """Catalogue files: validation reports file and line; a bad set is rejected whole."""
 import pytest
 
-from mukaan_catalogue.loader import CatalogueError, load_dir
+from mukaan.catalogue.loader import CatalogueError, load_dir
 
 
 def test_fixture_catalogue_loads(data_copy):

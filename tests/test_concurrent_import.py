@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from mukaan_catalogue.importers import import_file, to_yaml
-from mukaan_catalogue.loader import CatalogueError, load_dir
-from mukaan_catalogue.search import Searcher
-from mukaan_catalogue.store import Store
+from mukaan.catalogue.importers import import_file, to_yaml
+from mukaan.catalogue.loader import CatalogueError, load_dir
+from mukaan.catalogue.sqlite_search import SqliteSearcher
+from mukaan.catalogue.sqlite_store import Store
+from mukaan.settings import get_settings
 
 IMPORT = Path(__file__).parent / "fixtures" / "import"
 QUERIES = [("", "fi"), ("omaishoitajan vertaistuki", "fi"), ("kielikahvila", "fi"), ("stödgrupp för sörjande", "sv"),
@@ -41,7 +42,7 @@ def folder_state(folder: Path) -> dict[str, str]:
 class Searches:
     """Threads that search continuously and keep every result set, with when it ran."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: SqliteSearcher):
         self.searcher = searcher
         self.stop = threading.Event()
         self.seen: list[tuple[int, float, float, frozenset]] = []   # thread, start, end, result set
@@ -92,7 +93,7 @@ def renamed(data_dir: Path, fixture: str = "fixture.yaml") -> None:
 
 
 def load_dir_file(path: Path):
-    from mukaan_catalogue.loader import read_yaml
+    from mukaan.catalogue.loader import read_yaml
     activities, problems = read_yaml(path)
     assert not problems
     return activities
@@ -106,7 +107,7 @@ def store(tmp_path, data_copy, embedder):
 
 
 def test_searches_see_the_old_or_the_new_catalogue_never_a_mix(store, data_copy, embedder):
-    searcher = Searcher(store, embedder)
+    searcher = SqliteSearcher(store, get_settings(), embedder)
     for query, lang in QUERIES:                # load the language pipelines before the clock runs
         searcher.search(query, lang=lang)
     versions = {"A": catalogue_version(store)}

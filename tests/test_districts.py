@@ -5,9 +5,9 @@ import csv
 
 import pytest
 
-from mukaan_catalogue.gazette import DISTRICTS_FILE, find_districts, find_municipalities, gazette
-from mukaan_catalogue.placenames import finnish_forms
-from mukaan_catalogue.search import Filters
+from mukaan.catalogue.ranking import Filters
+from mukaan.gazette import DISTRICTS_FILE, find_districts, find_municipalities, gazette
+from mukaan.placenames import finnish_forms
 
 
 @pytest.mark.parametrize("text,lang,expected", [
@@ -64,13 +64,15 @@ def test_the_gazette_has_the_big_cities_districts():
 
 def test_every_catalogue_area_that_is_a_district_is_found(catalogue):
     g = gazette()
-    areas = {a.area for a in catalogue if a.area and a.municipality and a.municipality.fi in ("Helsinki", "Espoo", "Vantaa")}
+    areas = {a.area for a in catalogue
+             if a.area and a.municipality and a.municipality.fi in ("Helsinki", "Espoo", "Vantaa")}
     named = [a for a in areas if g.district(a.split("(")[0].split("/")[0].strip())]
     assert len(named) >= 0.8 * len(areas), sorted(areas - set(named))
 
 
 def test_find_districts_in_free_text():
-    assert [d.fi for d in find_districts("asun Tapiolassa mutta käyn töissä Otaniemessä", "fi")] == ["Tapiola", "Otaniemi"]
+    found = find_districts("asun Tapiolassa mutta käyn töissä Otaniemessä", "fi")
+    assert [d.fi for d in found] == ["Tapiola", "Otaniemi"]
 
 
 def test_an_activity_in_the_residents_district_ranks_ahead_and_why_says_so(catalogue_searcher):
@@ -88,7 +90,8 @@ def test_an_activity_in_the_residents_district_ranks_ahead_and_why_says_so(catal
     ("fi", "Tapiolassa", "Samassa kaupunginosassa kuin sinä."),
 ])
 def test_a_district_as_the_place_filters_to_its_municipality(catalogue_searcher, lang, place, said):
-    results = catalogue_searcher.search("I want to meet people", lang=lang, limit=5, filters=Filters(municipality=place))
+    results = catalogue_searcher.search("I want to meet people", lang=lang, limit=5,
+                                        filters=Filters(municipality=place))
     assert all(r.activity.is_national or r.activity.municipality.fi == "Espoo" for r in results)
     assert results[0].activity.area == "Tapiola" and results[0].why.endswith(said)
 

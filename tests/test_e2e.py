@@ -3,7 +3,7 @@ started on spare ports; conversations go through POST /api/chat as a page would 
 import httpx
 import pytest
 
-from mukaan.stack import Stack
+from devtools.stack import Stack
 from scripts import eval_chat
 from tests.conftest import SHARED_EVAL, start_over_call
 

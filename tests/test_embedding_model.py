@@ -36,7 +36,8 @@ def test_known_finnish_query_ranks_its_description_first(embedder):
         "Lauantain retkikerho lähtee metsään, eväät syödään nuotiolla.",
         "Velkaneuvonta auttaa, kun laskut kasaantuvat.",
     ]
-    scores = embedder.passages(descriptions) @ embedder.query("hoidan muistisairasta miestäni kotona ja tarvitsen tukea")
+    query = embedder.query("hoidan muistisairasta miestäni kotona ja tarvitsen tukea")
+    scores = embedder.passages(descriptions) @ query
     assert int(np.argmax(scores)) == 1
 
 

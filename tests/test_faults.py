@@ -3,7 +3,7 @@ cannot be reached). The resident still gets activities and a way on, never silen
 import httpx
 import pytest
 
-from mukaan.stack import Stack
+from devtools.stack import Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -8,6 +8,8 @@ from actions.slots import ValidateSlotMappings, follow_up
 from mukaan.texts import say
 from tests.test_actions import extract, run, tracker
 
+pytestmark = pytest.mark.usefixtures("action_services")
+
 LAST = {"situation": "asun Leppävaarassa ja kaipaan seuraa", "topics": ["loneliness"], "municipality": "Espoo",
         "kind": None, "shown": ["x"], "online": True}
 NEARER = [("lähempänä", "fi"), ("jotain lähempää?", "fi"), ("närmare", "sv"), ("något närmare?", "sv"),

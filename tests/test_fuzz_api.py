@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from mukaan.settings import get_settings
+from tests.conftest import settings_with
 from web.main import create_app
 from web.rasa_client import RasaClient
 
@@ -26,15 +26,9 @@ EXAMPLES = int(os.environ.get("MUKAAN_FUZZ_EXAMPLES", "60"))
 
 
 def _app_without_rate_limit():
-    """The app, built with no rate limit (every request here comes from one client); the
-    settings are read again afterwards, so other tests see the usual ones."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MUKAAN_RATE_LIMIT_PER_MINUTE", "0")
-        get_settings.cache_clear()
-        try:
-            return create_app()
-        finally:
-            get_settings.cache_clear()
+    """The app with no rate limit (every request here comes from one client) and a staff token
+    (the staff operations get past it)."""
+    return create_app(settings_with({"MUKAAN_RATE_LIMIT_PER_MINUTE": "0", "MUKAAN_STAFF_TOKEN": TOKEN}))
 
 
 # Built at import: schemathesis makes one test per operation when the tests are collected.
@@ -50,17 +44,13 @@ BASE = "http://testserver"
 
 @pytest.fixture(scope="module")
 def client():
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MUKAAN_STAFF_TOKEN", TOKEN)     # the staff operations get past the token
-        get_settings.cache_clear()
-        with TestClient(app, raise_server_exceptions=False) as c:
-            app.state.rasa = RasaClient(base_url="http://127.0.0.1:9077", timeout=2)   # nothing listens
-            deadline = time.time() + 180
-            while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
-                time.sleep(0.3)
-            assert app.state.catalogue_status["state"] == "ok"
-            yield c
-    get_settings.cache_clear()
+    with TestClient(app, raise_server_exceptions=False) as c:
+        app.state.rasa = RasaClient("http://127.0.0.1:9077", 2)   # nothing listens
+        deadline = time.time() + 180
+        while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
+            time.sleep(0.3)
+        assert app.state.catalogue_status["state"] == "ok"
+        yield c
 
 
 def send(client, case):

@@ -22,9 +22,8 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
 from mukaan.settings import get_settings
-from mukaan_catalogue.editorial import get_editorial
 from mukaan.texts import say
-from mukaan_catalogue.search import get_searcher
+from tests.conftest import settings_with
 from web.main import create_app
 from web.rasa_client import RasaClient
 from web.security import body_limit
@@ -47,11 +46,13 @@ ROUTES = {
     ("GET", "/api/staff/status"), ("GET", "/api/staff/options"), ("GET", "/api/staff/activities"),
     ("POST", "/api/staff/referral.pdf"), ("GET", "/staff"), ("GET", "/kiosk"), ("GET", "/api/kiosk/config"),
     ("GET", "/api/qr/{activity_id}.svg"), ("GET", "/staff/needs"), ("GET", "/api/staff/needs"),
-    ("GET", "/api/staff/needs.csv"), ("GET", "/api/staff/expired"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/docs/oauth2-redirect"),
+    ("GET", "/api/staff/needs.csv"), ("GET", "/api/staff/expired"), ("GET", "/openapi.json"), ("GET", "/docs"),
+    ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"), ("GET", "/api/privacy"), ("GET", "/privacy"), ("MOUNT", "/"),
     ("GET", "/hsds/"), ("GET", "/hsds/profile"), ("GET", "/hsds/services"), ("GET", "/hsds/services/{service_id}"),
     ("GET", "/hsds/organizations"), ("GET", "/hsds/organizations/{organization_id}"), ("GET", "/hsds/taxonomies"),
-    ("GET", "/hsds/taxonomies/{taxonomy_id}"), ("GET", "/hsds/taxonomy_terms"), ("GET", "/hsds/taxonomy_terms/{term_id}"),
+    ("GET", "/hsds/taxonomies/{taxonomy_id}"), ("GET", "/hsds/taxonomy_terms"),
+    ("GET", "/hsds/taxonomy_terms/{term_id}"),
     ("GET", "/hsds/service_at_locations"), ("GET", "/hsds/service_at_locations/{link_id}"),
     # Associations keep their activities current (issue 17).
     ("GET", "/association"), ("GET", "/api/association/options"), ("GET", "/api/association/activities"),
@@ -87,23 +88,16 @@ def route_keys(app) -> set[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def app_client(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MUKAAN_STAFF_TOKEN", TOKEN)
-        mp.setenv("MUKAAN_RATE_LIMIT_PER_MINUTE", "0")
-        mp.setenv("MUKAAN_REPORT_RATE_PER_HOUR", "0")
-        mp.setenv("MUKAAN_EDITORIAL_DATABASE", str(tmp_path_factory.mktemp("editorial") / "editorial.sqlite3"))
-        get_settings.cache_clear()
-        get_editorial.cache_clear()
-        app = create_app()
-        with TestClient(app, raise_server_exceptions=False) as client:
-            app.state.rasa = RasaClient(base_url="http://127.0.0.1:9078", timeout=2)  # nothing listens
-            deadline = time.time() + 180
-            while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
-                time.sleep(0.3)
-            assert app.state.catalogue_status["state"] == "ok"
-            yield app, client
-    get_settings.cache_clear()
-    get_editorial.cache_clear()
+    app = create_app(settings_with({
+        "MUKAAN_STAFF_TOKEN": TOKEN, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0", "MUKAAN_REPORT_RATE_PER_HOUR": "0",
+        "MUKAAN_EDITORIAL_DATABASE": str(tmp_path_factory.mktemp("editorial") / "editorial.sqlite3")}))
+    with TestClient(app, raise_server_exceptions=False) as client:
+        app.state.rasa = RasaClient("http://127.0.0.1:9078", 2)  # nothing listens
+        deadline = time.time() + 180
+        while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
+            time.sleep(0.3)
+        assert app.state.catalogue_status["state"] == "ok"
+        yield app, client
 
 
 @pytest.fixture(scope="module")
@@ -193,7 +187,8 @@ def test_post_routes_take_hostile_bodies(client, path, good):
         assert_sane(client.post(path, content=body, headers=json_header))
     for content_type in ("text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
                          "application/json; charset=latin-1"):
-        assert_sane(client.post(path, content=json.dumps(good).encode(), headers={"Content-Type": content_type, **AUTH}))
+        headers = {"Content-Type": content_type, **AUTH}
+        assert_sane(client.post(path, content=json.dumps(good).encode(), headers=headers))
     # Every field with every hostile text and wrong types.
     for field in good:
         for value in HOSTILE_TEXT + [None, 5, 1.5, True, [], {}, [XSS], {"$ne": 1}, ["x"] * 100]:
@@ -276,13 +271,13 @@ def test_validation_errors_say_what_and_where_without_echoing(client):
 
 
 def test_sql_metacharacters_are_only_text(client):
-    before = len(get_searcher())
+    before = len(client.app.state.services.searcher)
     for params in ({"q": SQL}, {"q": "x", "municipality": SQL}, {"q": "x", "language": "';"},
                    {"q": "x", "kind": SQL}, {"q": "x", "audience": SQL}):
         assert_sane(client.get("/api/activities/search", params=params))
     r = client.get("/api/activities/search", params={"q": "omaishoitajien vertaistuki"})
     assert r.status_code == 200 and r.json()["results"]
-    assert len(get_searcher()) == before
+    assert len(client.app.state.services.searcher) == before
 
 
 @pytest.mark.parametrize("params,where", [
@@ -335,9 +330,9 @@ def test_referral_pdf_ids(client, ids, status):
 
 def test_a_referral_with_hostile_activity_text_still_makes_a_pdf(client):
     """Catalogue text with emoji, right-to-left script, control characters and markup."""
-    from mukaan_catalogue.present import card
-    from web.api.routes.staff import render_pdf
-    base = get_searcher().get(ACTIVITY)
+    from mukaan.catalogue.present import card
+    from web.slip import render_pdf
+    base = client.app.state.services.searcher.get(ACTIVITY)
     evil = f"{XSS} {EMOJI} {ARABIC} {CONTROL} 𝕏"
     activity = base.model_validate({**base.model_dump(), "name": {"fi": evil}, "how_to_join": {"fi": evil}})
     c = card(activity, "fi") | {"language_names": ["suomi"], "accessibility_labels": []}

@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator, FormatChecker
 
-from mukaan.settings import ROOT
-from mukaan_catalogue.hsds_export import export_hsds, organizations, uid
-from mukaan_catalogue.importers import read_hsds
+from mukaan.catalogue.formats.hsds_export import export_hsds, organizations, uid
+from mukaan.catalogue.importers import read_hsds
+from mukaan.settings import ROOT, get_settings
 from web.main import create_app
 
 SERVICE_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "hsds" / "compiled_service.json")
@@ -99,7 +99,7 @@ def _ready(c: TestClient) -> TestClient:
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(get_settings())) as c:
         yield _ready(c)
 
 
@@ -141,7 +141,8 @@ def test_every_services_page_is_schema_valid(client, searcher):
 
 def test_other_listings_are_schema_valid(client):
     for path, kind in [("/hsds/organizations", "organization"), ("/hsds/taxonomies", "taxonomy"),
-                       ("/hsds/taxonomy_terms", "taxonomy_term"), ("/hsds/service_at_locations", "service_at_location")]:
+                       ("/hsds/taxonomy_terms", "taxonomy_term"),
+                       ("/hsds/service_at_locations", "service_at_location")]:
         pages = _all_pages(client, path)
         items = [item for page in pages for item in page["contents"]]
         assert items and pages[0]["total_items"] == len(items)
@@ -187,6 +188,6 @@ def test_listed_in_openapi_and_open_without_token(client):
 def test_rate_limited_like_search(monkeypatch):
     from mukaan.settings import get_settings
     monkeypatch.setattr(get_settings(), "rate_limit_per_minute", 3)
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(get_settings())) as c:
         codes = [_ready(c).get("/hsds/taxonomies").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from mukaan.catalogue import cli
+from mukaan.catalogue.importers import detect_format, import_file, load_places, read_file, read_hsds, read_linked_events
+from mukaan.catalogue.loader import CatalogueError, load_dir, read_yaml
+from mukaan.catalogue.present import card
+from mukaan.catalogue.sqlite_store import Store
 from mukaan.settings import ROOT, Settings
-from mukaan_catalogue import cli
-from mukaan_catalogue.importers import detect_format, import_file, load_places, read_file, read_hsds, read_linked_events
-from mukaan_catalogue.loader import CatalogueError, load_dir, read_yaml
-from mukaan_catalogue.present import card
-from mukaan_catalogue.store import Store
 
 SAMPLES = ROOT.parent / "shared" / "samples"
 IMPORT = Path(__file__).parent / "fixtures" / "import"
@@ -164,9 +164,11 @@ def test_hsds_api_page_lists_every_problem_at_once():
     _, problems = read_hsds(IMPORT / "hsds_page.json")
     errors = _levels(problems, "error")
     assert [(p.where, p.record) for p in errors] == [
-        ("contents[0]", "a6f3c1d0-5555-4e0c-9d8e-6b0c4a1f2e05"), ("contents[1]", "a6f3c1d0-6666-4e0c-9d8e-6b0c4a1f2e06")]
+        ("contents[0]", "a6f3c1d0-5555-4e0c-9d8e-6b0c4a1f2e05"),
+        ("contents[1]", "a6f3c1d0-6666-4e0c-9d8e-6b0c4a1f2e06")]
     first, second = read_hsds(IMPORT / "hsds_page.json", municipality="Helsinki")[0]
-    assert (first.kind, first.topics, first.audience, first.inferred) == ("peer_support", ["caregiving"], ["seniors"], [])
+    assert (first.kind, first.topics, first.audience, first.inferred) == (
+        "peer_support", ["caregiving"], ["seniors"], [])
     assert not first.shown and second.topics == [] and second.name.en
 
 
@@ -263,12 +265,11 @@ def test_demo_data_keeps_its_strict_rules(tmp_path):
 
 def test_cli_dry_run_lists_every_problem(tmp_path, data_copy, monkeypatch, capsys):
     settings = Settings(catalogue_dir=data_copy, database=tmp_path / "cli.sqlite3")
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
     before = sorted(p.name for p in data_copy.iterdir())
 
     def run(*argv) -> int:
         with pytest.raises(SystemExit) as done:
-            cli.main(list(argv))
+            cli.main(list(argv), settings)
         return done.value.code
 
     assert run("import", "--dry-run", str(IMPORT / "le_page.json"), "--as-of", "2026-12-01") == 1
@@ -288,12 +289,11 @@ def test_cli_dry_run_lists_every_problem(tmp_path, data_copy, monkeypatch, capsy
 
 def test_cli_imports_a_sample_with_one_option(tmp_path, data_copy, embedder, monkeypatch, capsys):
     settings = Settings(catalogue_dir=data_copy, database=tmp_path / "cli.sqlite3")
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr("mukaan_catalogue.embedding.get_embedder", lambda *a: embedder)
+    monkeypatch.setattr("mukaan.catalogue.embedding.get_embedder", lambda *a: embedder)
     sample = tmp_path / "service_full.json"
     shutil.copy(SAMPLES / "hsds-spec-service_full.json", sample)
     with pytest.raises(SystemExit) as done:
-        cli.main(["import", str(sample), "--municipality", "Tampere"])
+        cli.main(["import", str(sample), "--municipality", "Tampere"], settings)
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert "imported 1 activities" in out and "warning:" in out and "note:" in out

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from mukaan.catalogue import cli
+from mukaan.catalogue.importers import detect_format, export_hsds, import_file, read_csv, read_hsds, read_linked_events
+from mukaan.catalogue.loader import CatalogueError, load_dir, read_yaml
+from mukaan.catalogue.sqlite_store import Store
 from mukaan.settings import Settings
-from mukaan_catalogue import cli
-from mukaan_catalogue.importers import (detect_format, export_hsds, import_file, read_csv,
-                                        read_hsds, read_linked_events)
-from mukaan_catalogue.loader import CatalogueError, load_dir, read_yaml
-from mukaan_catalogue.store import Store
 
 IMPORT = Path(__file__).parent / "fixtures" / "import"
 AS_OF = dt.date(2026, 10, 1)          # the Linked Events fixture's events are upcoming on this day
@@ -223,7 +222,7 @@ def test_write_error_changes_nothing(data_copy, store, embedder, monkeypatch):
     def fail(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr("mukaan_catalogue.importers.os.replace", fail)
+    monkeypatch.setattr("mukaan.catalogue.importers.os.replace", fail)
     with pytest.raises(CatalogueError) as err:
         import_file(IMPORT / "activities.csv", data_dir=data_copy, store=store, embedder=embedder)
     assert "cannot write: Permission denied" in str(err.value)
@@ -260,12 +259,11 @@ def test_dry_run_changes_nothing(data_copy, store):
 
 def test_cli_import_and_export(tmp_path, data_copy, embedder, monkeypatch, capsys):
     settings = Settings(catalogue_dir=data_copy, database=tmp_path / "cli.sqlite3")
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr("mukaan_catalogue.embedding.get_embedder", lambda *a: embedder)
+    monkeypatch.setattr("mukaan.catalogue.embedding.get_embedder", lambda *a: embedder)
 
     def run(*argv) -> int:
         with pytest.raises(SystemExit) as done:
-            cli.main(list(argv))
+            cli.main(list(argv), settings)
         return done.value.code
 
     assert run("import", str(IMPORT / "broken.csv")) == 1
@@ -287,10 +285,8 @@ def test_cli_build_with_a_damaged_model_says_what_to_do(tmp_path, data_copy, dam
     """A damaged model.safetensors: a message naming the fix, no traceback, the index untouched."""
     folder = damaged_model("model.safetensors")
     settings = Settings(catalogue_dir=data_copy, database=tmp_path / "cli.sqlite3", embedding_model=str(folder))
-    monkeypatch.setattr(cli, "get_settings", lambda: settings)
-    monkeypatch.setattr("mukaan_catalogue.embedding.get_settings", lambda: settings)
     with pytest.raises(SystemExit) as exit_:
-        cli.main(["build-index"])
+        cli.main(["build-index"], settings)
     err = capsys.readouterr().err
     assert exit_.value.code == 1
     assert str(folder) in err and "make model" in err and "Traceback" not in err

@@ -1,9 +1,9 @@
 """spaCy pipelines, the municipality gazette in free text, topic detection."""
 import pytest
 
+from mukaan.catalogue.taxonomy import detect, detect_kinds, detect_topics
+from mukaan.gazette import find_municipalities, resolve_fuzzy
 from mukaan.nlp import lemmas
-from mukaan_catalogue.gazette import find_municipalities, resolve_fuzzy
-from mukaan_catalogue.taxonomy import detect, detect_kinds, detect_topics
 
 
 def test_lemmatiser_handles_finnish_and_swedish_inflection():

@@ -11,9 +11,9 @@ import time
 import httpx
 import pytest
 
-from mukaan.cluster import Cluster, RedisServer
+from devtools.cluster import Cluster, RedisServer
+from devtools.stack import RASA_BIN, rasa_env
 from mukaan.settings import ROOT
-from mukaan.stack import RASA_BIN, rasa_env
 
 pytestmark = pytest.mark.e2e
 

@@ -9,11 +9,14 @@ import numpy as np
 import psycopg
 import pytest
 
-from mukaan_catalogue import postgres
-from mukaan_catalogue.loader import load_dir
-from mukaan_catalogue.postgres import PgSearcher, PgStore, fresh_database
-from mukaan_catalogue.search import Filters, Searcher
-from mukaan_catalogue.store import passage_langs, passage_text
+from devtools.postgres import fresh_database
+from mukaan.catalogue import pg_search
+from mukaan.catalogue.loader import load_dir
+from mukaan.catalogue.pg_search import PgSearcher
+from mukaan.catalogue.pg_store import PgStore
+from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.sqlite_store import passage_langs, passage_text
+from mukaan.settings import get_settings
 from scripts.bench_scale import synthetic_batches
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -47,8 +50,8 @@ def _rows(store, sql, params=()):
 
 
 def test_the_hnsw_index_serves_the_nearest_vectors(large_store, embedder):
-    assert postgres.EXACT_UP_TO < 10_000 == large_store.count()
-    searcher = PgSearcher(large_store, embedder)
+    assert pg_search.EXACT_UP_TO < 10_000 == large_store.count()
+    searcher = PgSearcher(large_store, get_settings(), embedder)
     plan = searcher.plan("metsäretki lauantaina")
     assert "Index Scan using catalogue_vectors_hnsw" in plan, plan
     # The approximate candidates hold the exact nearest activity.
@@ -63,9 +66,9 @@ def test_the_hnsw_index_serves_the_nearest_vectors(large_store, embedder):
 def test_only_rare_lemmas_pick_lexical_candidates(large_store, embedder, monkeypatch):
     """Lexical candidates come from lemmas that together match at most LEXICAL_BUDGET
     activities (each fixture lemma is in 2,000 of the 10,000 copies); BM25 still scores all."""
-    searcher = PgSearcher(large_store, embedder)
+    searcher = PgSearcher(large_store, get_settings(), embedder)
     assert "lexemes @@" in searcher.plan("lauantaina")
-    monkeypatch.setattr(postgres, "LEXICAL_BUDGET", 1999)
+    monkeypatch.setattr(pg_search, "LEXICAL_BUDGET", 1999)
     assert "lexemes @@" not in searcher.plan("lauantaina")
     sig = searcher.signals("metsäretki lauantaina")
     assert sig.lexical.max() > 0
@@ -75,14 +78,14 @@ def test_filtered_searches_still_fill_the_page(large_store, embedder, monkeypatc
     """A filter that 2,000 of 10,000 activities pass: fewer than EXACT_DENSE_BELOW, so an exact
     scan over them; through the HNSW index, the scan goes on past its ef_search list
     (iterative scan) until CANDIDATES rows pass the filter."""
-    searcher = PgSearcher(large_store, embedder)
+    searcher = PgSearcher(large_store, get_settings(), embedder)
     q, clubs = "vertaistukea surun keskellä", Filters(kinds=("club",))
     assert "catalogue_vectors_hnsw" not in searcher.plan(q, filters=clubs)
     exact = searcher.search(q, filters=clubs, limit=20)
-    monkeypatch.setattr(postgres, "EXACT_DENSE_BELOW", 0)
+    monkeypatch.setattr(pg_search, "EXACT_DENSE_BELOW", 0)
     assert "Index Scan using catalogue_vectors_hnsw" in searcher.plan(q, filters=clubs)
     sig = searcher.signals(q, filters=clubs)
-    assert len(sig.idx) >= postgres.CANDIDATES
+    assert len(sig.idx) >= pg_search.CANDIDATES
     assert {sig.snap.activities[i].kind for i in sig.idx} == {"club"}
     approx = searcher.search(q, filters=clubs, limit=20)
     assert len(approx) == 20 and approx[0].activity.id == exact[0].activity.id
@@ -119,7 +122,7 @@ def test_only_changed_activities_are_embedded_and_written(pg_store, embedder):
 def test_a_failed_rebuild_leaves_the_old_catalogue(pg_store, embedder):
     activities = load_dir(FIXTURES / "catalogue")
     pg_store.replace_all(activities, embedder)
-    searcher = PgSearcher(pg_store, embedder)
+    searcher = PgSearcher(pg_store, get_settings(), embedder)
     state = (pg_store.generation(), _rows(pg_store, "SELECT id, content_hash FROM catalogue_activities ORDER BY id"),
              _rows(pg_store, "SELECT term, df FROM catalogue_lexicon ORDER BY term"))
 
@@ -142,7 +145,8 @@ def test_lexicon_stays_exact_through_changes(pg_store, embedder):
     """The document frequencies kept up by each rebuild equal a recount from scratch."""
     activities = load_dir(FIXTURES / "catalogue")
     pg_store.replace_all(activities, embedder)
-    edited = [a.model_copy(update={"description": a.description.model_copy(update={"fi": "Uusi kuvaus: kävelyretki metsässä."})})
+    new_text = {"fi": "Uusi kuvaus: kävelyretki metsässä."}
+    edited = [a.model_copy(update={"description": a.description.model_copy(update=new_text)})
               if a.id == "vantaa-surevien-ryhma" else a for a in activities if a.id != "helsinki-retkikerho"]
     pg_store.replace_all(edited, embedder)
     kept = dict(_rows(pg_store, "SELECT term, df FROM catalogue_lexicon"))
@@ -158,7 +162,7 @@ def test_signals_equal_sqlite_on_the_bundled_catalogue(pg_catalogue_url, searche
     """Dense, BM25, topic, kind and away signals and the top results are the SQLite
     searcher's (the bundled catalogue is small: every filtered activity is a candidate)."""
     store = PgStore(pg_catalogue_url)
-    pg = PgSearcher(store, embedder)
+    pg = PgSearcher(store, get_settings(), embedder)
     try:
         for q, lang, place in [("vertaistukea omaishoitajille", "fi", "Espoo"),
                                ("sorg efter min man", "sv", "Vanda"),
@@ -178,25 +182,19 @@ def test_signals_equal_sqlite_on_the_bundled_catalogue(pg_catalogue_url, searche
 
 
 def test_database_url_selects_postgres(pg_catalogue_url, searcher, monkeypatch):
-    from mukaan.settings import Settings, get_settings
-    from mukaan_catalogue import search
+    from mukaan.catalogue.backend import open_searcher
+    from mukaan.catalogue.sqlite_search import SqliteSearcher
+    from mukaan.settings import Settings
     for var in ("MUKAAN_DATABASE_URL", "DATABASE_URL"):
         monkeypatch.delenv("MUKAAN_DATABASE_URL", raising=False)
         monkeypatch.delenv("DATABASE_URL", raising=False)
         monkeypatch.setenv(var, pg_catalogue_url)
         assert Settings().database_url == pg_catalogue_url
-    get_settings.cache_clear()
-    search.get_searcher.cache_clear()
-    try:
-        s = search.get_searcher()
-        assert isinstance(s, PgSearcher) and len(s) == len(searcher)
-        s.store.close()
-    finally:
-        get_settings.cache_clear()
-        search.get_searcher.cache_clear()
+    s = open_searcher(Settings())
+    assert isinstance(s, PgSearcher) and len(s) == len(searcher)
+    s.store.close()
     monkeypatch.delenv("DATABASE_URL")
-    assert Settings().database_url is None and isinstance(search.get_searcher(), Searcher)
-    search.get_searcher.cache_clear()
+    assert Settings().database_url is None and isinstance(open_searcher(Settings()), SqliteSearcher)
 
 
 def test_copy_from_sqlite_needs_no_embedding(pg_url, searcher):

@@ -26,7 +26,8 @@ from fastapi.testclient import TestClient
 
 from mukaan.needs import NeedsLog, first_kept_month
 from mukaan.privacy import scrub
-from mukaan.settings import ROOT, get_settings
+from mukaan.settings import ROOT
+from tests.conftest import settings_with
 from web.main import create_app
 
 FAKE_RASA = 9073
@@ -78,20 +79,15 @@ def fake_rasa():
 @pytest.fixture(scope="module")
 def client(fake_rasa):
     """The app with conversations kept 3.6 seconds (0.06 minutes), talking to the fake Rasa."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("MUKAAN_CONVERSATION_RETENTION_MINUTES", "0.06")
-        mp.setenv("MUKAAN_RASA_URL", f"http://127.0.0.1:{FAKE_RASA}")
-        mp.setenv("MUKAAN_RATE_LIMIT_PER_MINUTE", "0")
-        mp.setenv("MUKAAN_NEEDS_RETENTION_MONTHS", "7")
-        mp.setenv("MUKAAN_PRIVACY_CONTACT", "dpo@example.org")
-        get_settings.cache_clear()
-        app = create_app()
-        with TestClient(app) as c:
-            deadline = time.time() + 180        # loading competes for the CPU: let it finish first
-            while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
-                time.sleep(0.3)
-            yield c
-    get_settings.cache_clear()
+    app = create_app(settings_with({
+        "MUKAAN_CONVERSATION_RETENTION_MINUTES": "0.06", "MUKAAN_RASA_URL": f"http://127.0.0.1:{FAKE_RASA}",
+        "MUKAAN_RATE_LIMIT_PER_MINUTE": "0", "MUKAAN_NEEDS_RETENTION_MONTHS": "7",
+        "MUKAAN_PRIVACY_CONTACT": "dpo@example.org"}))
+    with TestClient(app) as c:
+        deadline = time.time() + 180        # loading competes for the CPU: let it finish first
+        while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
+            time.sleep(0.3)
+        yield c
 
 
 def erased(fake, session: str) -> list:
@@ -153,8 +149,9 @@ def test_unmet_needs_older_than_the_retention_are_deleted(tmp_path):
     assert NeedsLog(path, retention_months=0).prune(today=dt.date(2040, 1, 1)) == 0   # 0: kept
 
 
-@pytest.mark.parametrize("months,today,first", [(12, dt.date(2026, 11, 20), "2025-12"), (1, dt.date(2026, 1, 31), "2026-01"),
-                                                (24, dt.date(2026, 1, 1), "2024-02"), (13, dt.date(2026, 12, 1), "2025-12")])
+@pytest.mark.parametrize("months,today,first", [
+    (12, dt.date(2026, 11, 20), "2025-12"), (1, dt.date(2026, 1, 31), "2026-01"),
+    (24, dt.date(2026, 1, 1), "2024-02"), (13, dt.date(2026, 12, 1), "2025-12")])
 def test_first_kept_month(months, today, first):
     assert first_kept_month(months, today) == first
 

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from mukaan.settings import get_settings
 from mukaan.texts import say
+from tests.conftest import settings_with
 from web.main import create_app
 from web.rasa_client import RETRY_AFTER, RasaClient
 
@@ -78,7 +79,7 @@ def servers():
 
 @pytest.fixture(scope="module")
 def app_client():
-    app = create_app()
+    app = create_app(get_settings())
     with TestClient(app) as c:
         deadline = time.time() + 180
         while c.get("/health").json()["status"] in ("starting",) and time.time() < deadline:
@@ -89,7 +90,7 @@ def app_client():
 
 def use_rasa(app, port: int, timeout: float = TIMEOUT) -> None:
     """A fresh client (no memory of earlier failures) towards the fake on ``port``."""
-    app.state.rasa = RasaClient(base_url=f"http://127.0.0.1:{port}", timeout=timeout)
+    app.state.rasa = RasaClient(f"http://127.0.0.1:{port}", timeout)
 
 
 def timed_chat(client, message: str, lang: str):
@@ -167,11 +168,7 @@ def test_nonsense_from_rasa_is_a_fallback_not_a_500(app_client, servers):
     assert app.state.rasa.last_failure == "down"
 
 
-def test_the_timeout_comes_from_the_setting(monkeypatch):
-    monkeypatch.setenv("MUKAAN_RASA_TIMEOUT", "0.7")
-    get_settings.cache_clear()
-    try:
-        assert RasaClient(base_url=f"http://127.0.0.1:{SILENT}").timeout == 0.7
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+def test_the_timeout_comes_from_the_setting():
+    app = create_app(settings_with({"MUKAAN_RASA_TIMEOUT": "0.7", "MUKAAN_RASA_URL": f"http://127.0.0.1:{SILENT}"}))
+    with TestClient(app):
+        assert app.state.rasa.timeout == 0.7 and app.state.rasa.base_url == f"http://127.0.0.1:{SILENT}"

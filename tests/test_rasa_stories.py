@@ -15,8 +15,8 @@ import subprocess
 import pytest
 import yaml
 
+from devtools.stack import RASA_BIN, rasa_env, trained_model
 from mukaan.settings import ROOT
-from mukaan.stack import RASA_BIN, rasa_env, trained_model
 
 STORIES = ROOT / "tests" / "stories"
 LANGS = ("fi", "sv", "en")

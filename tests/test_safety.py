@@ -22,7 +22,8 @@ OWN_CALM = [
     ("fi", "haluun tappaa aikaa jossain kerhossa"), ("fi", "nauroin itseni kuoliaaksi siinä teatterissa"),
     ("fi", "vertaistukea läheisen itsemurhan jälkeen"), ("fi", "en ole ajatellut itsemurhaa, olen vain yksinäinen"),
     ("sv", "jag vill hitta en dansgrupp"), ("sv", "det ska ingå i priset"), ("en", "I want to diet and exercise"),
-    ("en", "my grandson beat me at chess"), ("en", "killer workout group in Espoo"), ("en", "I'm bored to death at home"),
+    ("en", "my grandson beat me at chess"), ("en", "killer workout group in Espoo"),
+    ("en", "I'm bored to death at home"),
     ("fi", "sisko teki itsemurhan ja etsin ryhmää läheisille"), ("en", "volunteering in suicide prevention work"),
     ("fi", "tää flunssa tappaa mut, mut haluun silti kuoroon"),
 ]

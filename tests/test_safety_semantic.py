@@ -6,10 +6,11 @@ evaluation set."""
 from __future__ import annotations
 
 import pytest
+
 from mukaan import safety
+from mukaan.catalogue.embedding import model_id
 from mukaan.safety.semantic import MAX_SEGMENTS, segments
 from mukaan.settings import get_settings
-from mukaan_catalogue.embedding import model_id
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 text is in its language's format, and the normaliser turns the other spellings into it."""
 import pytest
 
-from mukaan_catalogue.times import normalise, problems
+from mukaan.catalogue.times import normalise, problems
 
 
 def test_every_bundled_schedule_text_is_in_its_languages_time_format(catalogue):

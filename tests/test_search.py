@@ -6,14 +6,15 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.sqlite_search import SqliteSearcher
 from mukaan.settings import get_settings
-from mukaan_catalogue.search import Filters, Searcher
-from mukaan_catalogue.store import Store
 
 
 def test_search_ranks_the_matching_activity_first(small_searcher):
     s = small_searcher
-    assert s.search("hoidan muistisairasta puolisoa kotona", lang="fi")[0].activity.id == "espoo-omaishoitajien-iltapiiri"
+    first = s.search("hoidan muistisairasta puolisoa kotona", lang="fi")[0]
+    assert first.activity.id == "espoo-omaishoitajien-iltapiiri"
     assert s.search("min man dog i våras", lang="sv")[0].activity.id == "vantaa-surevien-ryhma"
     assert s.search("I want to learn Finnish", lang="en")[0].activity.id == "espoo-kielikahvila-matinkyla"
 
@@ -51,7 +52,7 @@ def test_why_is_in_the_query_language(small_searcher):
 
 
 def test_rebuild_embeds_only_changed_and_swaps_whole(small_searcher, embedder, data_copy):
-    from mukaan_catalogue.loader import load_dir
+    from mukaan.catalogue.loader import load_dir
     s = small_searcher
     before = s.snapshot()
     activities = load_dir(data_copy)
@@ -75,10 +76,9 @@ def test_real_catalogue_municipality_filter(catalogue_searcher):
 
 def test_approximate_index_gives_the_same_top_result(small_store, embedder, monkeypatch):
     """SQLite's in-process ANN (usearch); PostgreSQL's HNSW is in tests/test_postgres.py."""
-    from mukaan.settings import get_settings
-    exact = Searcher(small_store, embedder).search("metsäretki lauantaina", limit=3)
-    monkeypatch.setattr(get_settings(), "ann_min_vectors", 1)
-    approx_searcher = Searcher(small_store, embedder)
+    from mukaan.settings import Settings
+    exact = SqliteSearcher(small_store, Settings(), embedder).search("metsäretki lauantaina", limit=3)
+    approx_searcher = SqliteSearcher(small_store, Settings(ann_min_vectors=1), embedder)
     assert approx_searcher.snapshot().ann is not None
     approx = approx_searcher.search("metsäretki lauantaina", limit=3)
     assert approx[0].activity.id == exact[0].activity.id == "helsinki-retkikerho"

@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from mukaan.cluster import RedisServer
+from devtools.cluster import RedisServer
 from mukaan.language import Decision, Remembered, decide, detect
 from mukaan.settings import Settings
 from web.session_lang import MemoryLanguages, RedisLanguages, session_languages

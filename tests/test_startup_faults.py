@@ -19,11 +19,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from mukaan.settings import get_settings
-from mukaan.stack import Stack
-from mukaan_catalogue.loader import load_dir
-from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.store import Store, check_index
+from devtools.stack import Stack
+from mukaan.catalogue.loader import load_dir
+from mukaan.catalogue.sqlite_store import Store, check_index
+from tests.conftest import settings_with
 from web import main as web_main
 from web.main import create_app, last_good_path
 
@@ -34,25 +33,16 @@ DEAD_RASA = f"http://127.0.0.1:{DEAD_RASA_PORT}"
 
 
 @contextmanager
-def app_with(monkeypatch, **env):
+def app_with(**env):
     """The app with MUKAAN_<NAME> settings from ``env``, started; yields (app, client, health)."""
-    for name, value in env.items():
-        monkeypatch.setenv(f"MUKAAN_{name.upper()}", str(value))
-    monkeypatch.setenv("MUKAAN_RASA_URL", DEAD_RASA)
-    get_settings.cache_clear()
-    get_searcher.cache_clear()
-    try:
-        app = create_app()
-        with TestClient(app) as client:
-            deadline = time.time() + 180
-            while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
-                time.sleep(0.2)
-            yield app, client, client.get("/health")
-    finally:
-        for name in env:
-            monkeypatch.delenv(f"MUKAAN_{name.upper()}")
-        get_settings.cache_clear()
-        get_searcher.cache_clear()
+    settings = settings_with({f"MUKAAN_{name.upper()}": str(value) for name, value in env.items()}
+                             | {"MUKAAN_RASA_URL": DEAD_RASA})
+    app = create_app(settings)
+    with TestClient(app) as client:
+        deadline = time.time() + 180
+        while app.state.catalogue_status["state"] == "loading" and time.time() < deadline:
+            time.sleep(0.2)
+        yield app, client, client.get("/health")
 
 
 @pytest.fixture(scope="module")
@@ -84,8 +74,8 @@ def test_model_missing_or_damaged(monkeypatch, tmp_path, good_index, damaged_mod
     elif case == "no onnx":
         damaged_model("onnx/model.onnx").joinpath("onnx/model.onnx").unlink()
     fix = f"remove {folder} and run `make model`" if case.startswith("garbage") else "run `make model`"
-    with caplog.at_level(logging.INFO, logger="mukaan"):
-        with app_with(monkeypatch, embedding_model=folder, database=good_index) as (app, client, health):
+    with caplog.at_level(logging.INFO, logger="mukaan"), \
+            app_with(embedding_model=folder, database=good_index) as (app, client, health):
             assert health.status_code == 503
             body = health.json()
             catalogue = body["components"]["catalogue"]
@@ -116,25 +106,25 @@ def test_index_missing_or_damaged_without_a_good_copy(monkeypatch, tmp_path, goo
         path.write_bytes(b"")
     damaged = case in ("garbage", "truncated")
     fix = f"remove {path} and run `make index`" if damaged else "run `make index`"
-    with caplog.at_level(logging.INFO, logger="mukaan"):
-        with app_with(monkeypatch, database=path) as (app, client, health):
-            assert health.status_code == 503
-            catalogue = health.json()["components"]["catalogue"]
-            assert health.json()["status"] == "error"
-            assert catalogue["component"] == "index" and catalogue["fix"] == fix
-            assert ("damaged" in catalogue["problem"]) == damaged
-            assert_refused_clearly(client, fix)
+    with caplog.at_level(logging.INFO, logger="mukaan"), app_with(database=path) as (app, client, health):
+        assert health.status_code == 503
+        catalogue = health.json()["components"]["catalogue"]
+        assert health.json()["status"] == "error"
+        assert catalogue["component"] == "index" and catalogue["fix"] == fix
+        assert ("damaged" in catalogue["problem"]) == damaged
+        assert_refused_clearly(client, fix)
     assert any(fix in r.getMessage() for r in caplog.records if r.levelno == logging.ERROR)
     if case == "missing":
         assert not path.exists(), "checking the index must not create an empty one"
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "missing"])
-def test_a_previous_good_index_is_served_and_reported_degraded(monkeypatch, tmp_path, good_index, caplog, damage):
+def test_a_previous_good_index_is_served_and_reported_degraded(monkeypatch, tmp_path, good_index, caplog, damage,
+                                                             embedder):
     path = tmp_path / "catalogue.sqlite3"
     shutil.copy(good_index, path)
     # A first, good start keeps a copy of the index.
-    with app_with(monkeypatch, database=path) as (app, client, health):
+    with app_with(database=path) as (app, client, health):
         assert health.json()["components"]["catalogue"]["state"] == "ok"
     good = last_good_path(path)
     assert check_index(good)["activities"] == check_index(good_index)["activities"]
@@ -148,25 +138,24 @@ def test_a_previous_good_index_is_served_and_reported_degraded(monkeypatch, tmp_
     else:
         path.unlink()
     monkeypatch.setattr(web_main, "CATALOGUE_RECHECK", 0.3)
-    with caplog.at_level(logging.INFO, logger="mukaan"):
-        with app_with(monkeypatch, database=path) as (app, client, health):
-            assert health.status_code == 200
-            catalogue = health.json()["components"]["catalogue"]
-            assert health.json()["status"] == "degraded"
-            assert catalogue["state"] == "degraded" and catalogue["fix"].endswith("run `make index`")
-            assert catalogue["serving"].startswith("the last good index")
-            r = client.get("/api/activities/search", params={"q": "omaishoitajien vertaistuki", "lang": "fi"})
-            assert r.status_code == 200 and r.json()["results"]
-            assert {a["id"] for a in r.json()["results"]} <= {a.id for a in load_dir(FIXTURE_CATALOGUE)}
-            if damage != "missing":      # the damaged file is kept for a look, not deleted
-                assert list(tmp_path.glob("catalogue.sqlite3.broken-*"))
-            # `make index` rebuilds it: the running app notices and is ok again.
-            Store(path).replace_all(load_dir(FIXTURE_CATALOGUE)[:3], get_searcher().embedder)
-            deadline = time.time() + 30
-            while app.state.catalogue_status["state"] != "ok" and time.time() < deadline:
-                time.sleep(0.2)
-            assert client.get("/health").json()["components"]["catalogue"]["state"] == "ok"
-            assert client.get("/health").json()["components"]["catalogue"]["activities"] == 3
+    with caplog.at_level(logging.INFO, logger="mukaan"), app_with(database=path) as (app, client, health):
+        assert health.status_code == 200
+        catalogue = health.json()["components"]["catalogue"]
+        assert health.json()["status"] == "degraded"
+        assert catalogue["state"] == "degraded" and catalogue["fix"].endswith("run `make index`")
+        assert catalogue["serving"].startswith("the last good index")
+        r = client.get("/api/activities/search", params={"q": "omaishoitajien vertaistuki", "lang": "fi"})
+        assert r.status_code == 200 and r.json()["results"]
+        assert {a["id"] for a in r.json()["results"]} <= {a.id for a in load_dir(FIXTURE_CATALOGUE)}
+        if damage != "missing":      # the damaged file is kept for a look, not deleted
+            assert list(tmp_path.glob("catalogue.sqlite3.broken-*"))
+        # `make index` rebuilds it: the running app notices and is ok again.
+        Store(path).replace_all(load_dir(FIXTURE_CATALOGUE)[:3], embedder)
+        deadline = time.time() + 30
+        while app.state.catalogue_status["state"] != "ok" and time.time() < deadline:
+            time.sleep(0.2)
+        assert client.get("/health").json()["components"]["catalogue"]["state"] == "ok"
+        assert client.get("/health").json()["components"]["catalogue"]["activities"] == 3
     assert any("serving the last good index" in r.getMessage() for r in caplog.records
                if r.levelno == logging.WARNING)
 
@@ -177,7 +166,7 @@ def test_index_built_with_another_model_is_refused(monkeypatch, tmp_path, good_i
     import sqlite3
     with sqlite3.connect(path) as db:      # vectors of another size, as another model makes
         db.execute("UPDATE vectors SET vector = zeroblob(256 * 4)")
-    with app_with(monkeypatch, database=path) as (app, client, health):
+    with app_with(database=path) as (app, client, health):
         catalogue = health.json()["components"]["catalogue"]
         assert health.status_code == 503 and catalogue["component"] == "index"
         assert "another embedding model" in catalogue["problem"] and catalogue["fix"] == "run `make index`"
@@ -186,7 +175,7 @@ def test_index_built_with_another_model_is_refused(monkeypatch, tmp_path, good_i
 def test_the_running_app_recovers_once_the_index_is_built(monkeypatch, tmp_path, good_index, embedder):
     path = tmp_path / "catalogue.sqlite3"
     monkeypatch.setattr(web_main, "CATALOGUE_RECHECK", 0.3)
-    with app_with(monkeypatch, database=path) as (app, client, health):
+    with app_with(database=path) as (app, client, health):
         assert health.status_code == 503
         Store(path).replace_all(load_dir(FIXTURE_CATALOGUE), embedder)      # `make index`
         deadline = time.time() + 30

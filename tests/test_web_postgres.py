@@ -5,27 +5,19 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.search import get_searcher
+from tests.conftest import settings_with
 
 
 @pytest.fixture
-def pg_app_client(pg_catalogue_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("MUKAAN_DATABASE_URL", pg_catalogue_url)
-    monkeypatch.setenv("MUKAAN_DATABASE", str(tmp_path / "absent.sqlite3"))  # must not be needed
-    get_settings.cache_clear()
-    get_searcher.cache_clear()
+def pg_app_client(pg_catalogue_url, tmp_path):
     from web.main import create_app
-    try:
-        with TestClient(create_app()) as client:
-            deadline = time.time() + 120
-            while client.get("/health").status_code != 200 and time.time() < deadline:
-                time.sleep(0.5)
-            yield client
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
-        get_searcher.cache_clear()
+    settings = settings_with({"MUKAAN_DATABASE_URL": pg_catalogue_url,
+                              "MUKAAN_DATABASE": str(tmp_path / "absent.sqlite3")})  # must not be needed
+    with TestClient(create_app(settings)) as client:
+        deadline = time.time() + 120
+        while client.get("/health").status_code != 200 and time.time() < deadline:
+            time.sleep(0.5)
+        yield client
 
 
 def test_web_app_serves_the_postgresql_catalogue(pg_app_client):

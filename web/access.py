@@ -9,12 +9,13 @@ from another site (cross-site request forgery), unless that site is in ``cors_or
 from __future__ import annotations
 
 import hmac
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Header, HTTPException, Request
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.editorial import Editorial, get_editorial
+from mukaan.settings import Settings
+from web.api.deps import EditorialDep, SettingsDep
 
 READY = ("ok", "degraded")
 
@@ -37,17 +38,16 @@ def require_catalogue(request: Request) -> None:
                         headers={"Retry-After": "60"})
 
 
-def staff_tokens() -> dict[str, str]:
+def staff_tokens(settings: Settings) -> dict[str, str]:
     """Token name → token: the named tokens and the shared one (as "staff")."""
-    settings = get_settings()
     tokens = {name: token for name, token in settings.staff_tokens.items() if token.strip()}
     if (settings.staff_token or "").strip():
         tokens["staff"] = settings.staff_token.strip()
     return tokens
 
 
-def staff_enabled() -> bool:
-    return bool(staff_tokens())
+def staff_enabled(settings: Settings) -> bool:
+    return bool(staff_tokens(settings))
 
 
 def _bearer(authorization: str | None) -> str:
@@ -55,9 +55,9 @@ def _bearer(authorization: str | None) -> str:
     return given.strip() if scheme.lower() == "bearer" else ""
 
 
-def require_staff(authorization: str | None = Header(None)) -> str:
+def require_staff(settings: SettingsDep, authorization: str | None = Header(None)) -> str:
     """The staff token's name; 403 when the console is disabled, 401 for a wrong token."""
-    tokens = staff_tokens()
+    tokens = staff_tokens(settings)
     if not tokens:
         raise HTTPException(403, detail="The staff console is disabled: set MUKAAN_STAFF_TOKEN.")
     given = _bearer(authorization).encode("utf-8", "surrogatepass")
@@ -67,8 +67,7 @@ def require_staff(authorization: str | None = Header(None)) -> str:
     raise HTTPException(401, detail="A valid staff token is required.", headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_org(authorization: str | None = Header(None),
-                editorial: Editorial = Depends(get_editorial)) -> dict:
+def require_org(editorial: EditorialDep, authorization: str | None = Header(None)) -> dict:
     """The organisation of a live edit link: ``{"org", "org_name"}``; 401 otherwise (unknown,
     expired and revoked links alike, so the answer tells nothing about which)."""
     org = editorial.org_for(_bearer(authorization))
@@ -78,17 +77,21 @@ def require_org(authorization: str | None = Header(None),
     return org
 
 
-def same_site(request: Request) -> None:
+def same_site(request: Request, settings: SettingsDep) -> None:
     """403 for a request another site's page made (Origin or Sec-Fetch-Site say so)."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        origin_ok = request.headers.get("origin") in get_settings().cors_origins
+        origin_ok = request.headers.get("origin") in settings.cors_origins
         if not origin_ok:
             raise HTTPException(403, detail="Requests from other sites are not accepted here.")
     origin = request.headers.get("origin")
     if origin and origin != "null":
-        if urlsplit(origin).netloc != request.headers.get("host") and origin not in get_settings().cors_origins:
+        if urlsplit(origin).netloc != request.headers.get("host") and origin not in settings.cors_origins:
             raise HTTPException(403, detail="Requests from other sites are not accepted here.")
     elif origin == "null":
         raise HTTPException(403, detail="Requests from other sites are not accepted here.")
+
+
+StaffDep = Annotated[str, Depends(require_staff)]     # the staff token's name
+OrgDep = Annotated[dict, Depends(require_org)]        # the edit link's organisation

@@ -1,7 +1,7 @@
 """The FastAPI application: routes, static pages, and start-up (loading the catalogue).
 
 Start-up checks what the search needs before anyone relies on it: the catalogue index
-(:func:`mukaan_catalogue.store.check_index`) and the embedding model. A problem puts a clear
+(:func:`mukaan.catalogue.sqlite_store.check_index`) and the embedding model. A problem puts a clear
 message with the command that fixes it in the log and in ``/health`` (503); the catalogue
 routes then answer 503 with the same message instead of failing. A good index is copied to
 ``<database>.last-good``; if the index is later found missing or damaged at start, that copy
@@ -28,12 +28,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mukaan import language, privacy, safety
-from mukaan.settings import get_settings
-from mukaan_catalogue.embedding import Embedder, get_embedder, model_id
-from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.store import IndexProblem, check_index, copy_index
+from mukaan.catalogue.embedding import Embedder, get_embedder, model_id
+from mukaan.catalogue.sqlite_store import IndexProblem, check_index, copy_index
+from mukaan.services import Services
+from mukaan.settings import Settings, get_settings
 from web import security
-from web.api.routes import actions, association, chat, health, hsds, needs, pages, reports, review, search, staff
+from web.api.routes import association, chat, health, hsds, needs, pages, reports, review, search, staff, webhook
 from web.rasa_client import RasaClient, Sessions
 from web.session_lang import session_languages
 
@@ -85,10 +85,10 @@ def _prepare_index(database: Path) -> dict:
     return {"state": "ok"}
 
 
-def _load_model():
-    folder = get_settings().embedding_model
+def _load_model(settings: Settings):
+    folder = settings.embedding_model
     try:
-        embedder = get_embedder(folder)
+        embedder = get_embedder(settings)
         embedder.query("lämmittely")
         return embedder
     except FileNotFoundError as exc:          # no folder, or no model in it
@@ -102,11 +102,11 @@ def _load_model():
         raise ModelProblem(f"cannot be loaded from {folder} ({type(exc).__name__}: {exc})", fix) from exc
 
 
-def _load_crisis_model(embedder: Embedder) -> safety.CrisisModel | None:
+def _load_crisis_model(settings: Settings, embedder: Embedder) -> safety.CrisisModel | None:
     """The crisis check's semantic route; without it the word lists still run (and /health
     says so)."""
     try:
-        return safety.load_model(get_settings(), embedder.queries, model_id(embedder))
+        return safety.load_model(settings, embedder.queries, model_id(embedder))
     except (FileNotFoundError, ValueError, KeyError) as exc:
         log.warning("crisis check: only the word lists run, the semantic route is off (%s). Fix: run `make safety`",
                     exc)
@@ -120,9 +120,9 @@ def _load_catalogue(app: FastAPI) -> None:
         # On PostgreSQL the database server keeps the catalogue safe (backups:
         # docs/operations.md); the SQLite file is checked and its last good copy kept here.
         status = {"state": "ok"} if settings.database_url else _prepare_index(Path(settings.database))
-        embedder = _load_model()
-        app.state.crisis_model = _load_crisis_model(embedder)
-        searcher = get_searcher()
+        embedder = _load_model(settings)
+        app.state.crisis_model = _load_crisis_model(settings, embedder)
+        searcher = app.state.services.searcher
         count = len(searcher)
         if not settings.database_url and searcher.snapshot().matrix.shape[1] != embedder.dim:
             raise IndexProblem(settings.database, "it was built with another embedding model")
@@ -167,7 +167,8 @@ async def _watch_catalogue(app: FastAPI) -> None:
 async def lifespan(app: FastAPI):
     app.state.catalogue_status = {"state": "loading"}
     app.state.crisis_model = None
-    app.state.rasa = RasaClient()
+    settings = app.state.settings
+    app.state.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
     app.state.sessions = Sessions(app.state.settings.conversation_retention_minutes * 60)
     app.state.languages = session_languages(app.state.settings)
     if not app.state.settings.action_token:
@@ -216,11 +217,12 @@ async def _catalogue_unreadable(request: Request, exc: sqlite3.DatabaseError) ->
                         status_code=503, headers={"Retry-After": "60"})
 
 
-def create_app() -> FastAPI:
-    settings = get_settings()
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app with ``settings`` (default: this process's, from the environment and .env)."""
+    settings = settings or get_settings()
     app = FastAPI(title="Mukaan", version="0.1.0", lifespan=lifespan,
                   description="Find association activities in Finland: chat and search API.")
-    for module in (health, chat, search, hsds, actions, staff, review, association, reports, pages, needs):
+    for module in (health, chat, search, hsds, webhook, staff, review, association, reports, pages, needs):
         app.include_router(module.router)
     app.add_exception_handler(sqlite3.DatabaseError, _catalogue_unreadable)
     app.add_exception_handler(RequestValidationError, _invalid_request)
@@ -229,6 +231,7 @@ def create_app() -> FastAPI:
     privacy.install()
     app.mount("/", StaticFiles(directory=STATIC, html=True), name="pages")
     app.state.settings = settings
+    app.state.services = Services(settings)
     return app
 
 

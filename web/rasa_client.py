@@ -23,8 +23,6 @@ from typing import Any
 
 import httpx
 
-from mukaan.settings import get_settings
-
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5.0        # seconds Rasa is skipped after it failed
 MAX_SESSIONS = 100_000   # sessions remembered for the retention sweep (ids and times only)
@@ -35,10 +33,9 @@ class RasaUnavailable(Exception):
 
 
 class RasaClient:
-    def __init__(self, base_url: str | None = None, timeout: float | None = None):
-        settings = get_settings()
-        self.base_url = (base_url or settings.rasa_url).rstrip("/")
-        self.timeout = float(timeout or settings.rasa_timeout)
+    def __init__(self, base_url: str, timeout: float):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = float(timeout)
         self._client = httpx.AsyncClient(timeout=self.timeout)
         self._skip_until = 0.0
         self.last_failure: str | None = None   # "down" or "slow": what /health reports

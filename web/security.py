@@ -1,6 +1,6 @@
 """HTTP hardening for the web app: security headers (a CSP without inline scripts), a request
-size limit, per-client rate limits on the chat, search and HSDS APIs (and an hourly one on error reports), and the CORS allow-list for
-sites that embed the widget.
+size limit, per-client rate limits on the chat, search and HSDS APIs (and an hourly one on
+error reports), and the CORS allow-list for sites that embed the widget.
 
 The size limit works twice: a declared Content-Length over the limit is answered at once with
 the limit in the message; a body without one (sent in chunks) is counted as it arrives by

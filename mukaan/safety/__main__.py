@@ -20,9 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     # The encoder lives with the search; it is imported here, at the command's edge only.
+    from mukaan.catalogue.embedding import get_embedder, model_id
     from mukaan.safety import load_model, semantic
     from mukaan.settings import get_settings
-    from mukaan_catalogue.embedding import get_embedder, model_id
 
     settings = get_settings()
     embedder = get_embedder()

@@ -1,4 +1,4 @@
-"""Browser tests: the real web app and Rasa server (mukaan.stack.Stack) on spare ports,
+"""Browser tests: the real web app and Rasa server (devtools.stack.Stack) on spare ports,
 driven by Debian's chromium through Playwright, audited with axe-core.
 
 Shared here, once for all browser tests (package scope: they stop before the rest of the
@@ -22,8 +22,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from devtools.stack import TRAINED, Stack, trained_model
 from mukaan.settings import get_settings
-from mukaan.stack import TRAINED, Stack, trained_model
 from tests.browser.helpers import AXE, DESKTOP
 
 CHROMIUM = "/usr/bin/chromium"

@@ -85,8 +85,8 @@ def test_crisis_numbers_are_tappable(page, base_url):
 def test_card_without_text_in_the_readers_language_says_so(page, base_url):
     open_chat(page, base_url, "?lang=en")
     with httpx.Client(base_url=base_url, timeout=60) as c:
-        results = c.get("/api/activities/search", params={"q": "peer group", "municipality": "Vantaa",
-                                                           "lang": "en", "language": "en", "limit": 50}).json()["results"]
+        params = {"q": "peer group", "municipality": "Vantaa", "lang": "en", "language": "en", "limit": 50}
+        results = c.get("/api/activities/search", params=params).json()["results"]
     finnish_only = [a for a in results if a["text_lang"] == "fi"][:1]
     english = [a for a in results if a["text_lang"] == "en"][:1]
     assert finnish_only and english

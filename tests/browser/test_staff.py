@@ -2,6 +2,7 @@
 slip (print view in the client's language), the PDF and the text version."""
 import io
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -187,7 +188,7 @@ def test_search_referral_slip_pdf_and_text(page, base_url, staff_token, context)
     # The PDF, in Swedish, lists both activities.
     with page.expect_download() as download:
         page.get_by_role("button", name="Lataa PDF").click()
-    data = open(download.value.path(), "rb").read()
+    data = Path(download.value.path()).read_bytes()
     assert data.startswith(b"%PDF")
     assert download.value.suggested_filename.endswith(".pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)

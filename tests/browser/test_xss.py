@@ -16,7 +16,6 @@ import io
 import re
 import shutil
 import time
-from pathlib import Path
 
 import httpx
 import pytest
@@ -24,12 +23,12 @@ import yaml
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from mukaan.settings import ROOT
-from mukaan.stack import Stack
-from mukaan_catalogue.embedding import get_embedder
-from mukaan_catalogue.importers import to_yaml
-from mukaan_catalogue.loader import load_dir, read_yaml
-from mukaan_catalogue.store import Store
+from devtools.stack import Stack
+from mukaan.catalogue.embedding import get_embedder
+from mukaan.catalogue.importers import to_yaml
+from mukaan.catalogue.loader import load_dir, read_yaml
+from mukaan.catalogue.sqlite_store import Store
+from mukaan.settings import ROOT, get_settings
 from tests.browser.conftest import STAFF_TOKEN
 from tests.browser.helpers import DESKTOP, wait_for_image, wait_for_reply
 
@@ -92,7 +91,7 @@ def hostile_app(tmp_path_factory):
     shutil.copytree(FIXTURES, data)
     (data / "imported-hostile.yaml").write_text(to_yaml([hostile_activity()]), encoding="utf-8")
     database = folder / "catalogue.sqlite3"
-    Store(database).replace_all(load_dir(data), get_embedder())
+    Store(database).replace_all(load_dir(data), get_embedder(get_settings()))
     stack = Stack(web_port=PORT, rasa_port=9076, log_dir=folder,   # nothing listens on 9076
                   env={"MUKAAN_DATABASE": str(database), "MUKAAN_STAFF_TOKEN": STAFF_TOKEN,
                        "MUKAAN_RATE_LIMIT_PER_MINUTE": "0", "MUKAAN_NEEDS_DATABASE": str(folder / "needs.sqlite3")})

@@ -8,6 +8,7 @@ audit log under the organisation's key.
 """
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -16,12 +17,13 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
-from mukaan_catalogue.editing import ActivityEdit, as_edit, build, confirm, owner, publish
-from mukaan_catalogue.editorial import Editorial, get_editorial
-from mukaan_catalogue.present import card, taxonomy_options
-from mukaan_catalogue.schema import Activity
-from mukaan_catalogue.search import Searcher, get_searcher, today
-from web.access import require_catalogue, require_org, same_site
+from mukaan.catalogue.backend import Searcher
+from mukaan.catalogue.editing import ActivityEdit, as_edit, build, confirm, owner, publish
+from mukaan.catalogue.present import card, taxonomy_options
+from mukaan.catalogue.ranking import today
+from mukaan.catalogue.schema import Activity
+from web.access import OrgDep, require_catalogue, same_site
+from web.api.deps import EditorialDep, SearcherDep, SettingsDep
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["association"])
@@ -48,14 +50,13 @@ async def association_page() -> FileResponse:
 
 
 @router.get("/api/association/options")
-async def options(lang: Literal["fi", "sv", "en"] = "fi", org: dict = Depends(require_org)) -> dict:
+async def options(org: OrgDep, lang: Literal["fi", "sv", "en"] = "fi") -> dict:
     """The organisation's name and the form's choices with labels in the editor's language."""
     return {"org_name": org["org_name"], **taxonomy_options(lang)}
 
 
 @router.get("/api/association/activities", dependencies=READ)
-async def my_activities(org: dict = Depends(require_org), editorial: Editorial = Depends(get_editorial),
-                        searcher: Searcher = Depends(get_searcher)) -> dict:
+async def my_activities(org: OrgDep, editorial: EditorialDep, searcher: SearcherDep) -> dict:
     """The organisation's activities, with the state of its latest change of each."""
     mine = [a for a in searcher.snapshot().activities if owner(a) == org["org"]]
     latest: dict[str, dict] = {}
@@ -76,35 +77,34 @@ def _state(change: dict | None) -> dict | None:
 
 
 @router.get("/api/association/activities/{activity_id}", dependencies=READ)
-async def my_activity(activity_id: str, lang: Literal["fi", "sv", "en"] = "fi", org: dict = Depends(require_org),
-                      searcher: Searcher = Depends(get_searcher)) -> dict:
+async def my_activity(activity_id: str, org: OrgDep, searcher: SearcherDep, settings: SettingsDep,
+                      lang: Literal["fi", "sv", "en"] = "fi") -> dict:
     activity = own_activity(activity_id, org, searcher)
     return {"id": activity.id, "form": as_edit(activity), "card": card(activity, lang)}
 
 
-def _checked(body: Proposal, base: Activity | None, org: dict) -> Activity | JSONResponse:
-    activity, errors = build(body.edit, base, org["org_name"], today())
+def _checked(body: Proposal, base: Activity | None, org: dict, day: dt.date) -> Activity | JSONResponse:
+    activity, errors = build(body.edit, base, org["org_name"], day)
     if errors:
         return JSONResponse({"detail": "Check the fields marked.", "errors": errors}, status_code=422)
     return activity
 
 
 @router.post("/api/association/preview", dependencies=WRITE, response_model=None)
-async def preview(body: Proposal, id: str | None = None, org: dict = Depends(require_org),
-                  searcher: Searcher = Depends(get_searcher)) -> dict | JSONResponse:
+async def preview(body: Proposal, org: OrgDep, searcher: SearcherDep, settings: SettingsDep,
+                  id: str | None = None) -> dict | JSONResponse:
     """The card as residents would see it after the edit (nothing is stored)."""
     base = own_activity(id, org, searcher) if id else None
-    activity = _checked(body, base, org)
+    activity = _checked(body, base, org, today(settings))
     return activity if isinstance(activity, JSONResponse) else {"card": card(activity, body.lang)}
 
 
 @router.post("/api/association/activities/{activity_id}", dependencies=WRITE, response_model=None)
-async def propose(activity_id: str, body: Proposal, org: dict = Depends(require_org),
-                  editorial: Editorial = Depends(get_editorial),
-                  searcher: Searcher = Depends(get_searcher)) -> dict | JSONResponse:
+async def propose(activity_id: str, body: Proposal, org: OrgDep, editorial: EditorialDep, settings: SettingsDep,
+                  searcher: SearcherDep) -> dict | JSONResponse:
     """Sends an edit of an own activity to staff review."""
     base = own_activity(activity_id, org, searcher)
-    activity = _checked(body, base, org)
+    activity = _checked(body, base, org, today(settings))
     if isinstance(activity, JSONResponse):
         return activity
     change = editorial.propose(org["org"], base.id, base.model_dump(mode="json"), activity.model_dump(mode="json"))
@@ -112,10 +112,10 @@ async def propose(activity_id: str, body: Proposal, org: dict = Depends(require_
 
 
 @router.post("/api/association/activities", dependencies=WRITE, response_model=None)
-async def propose_new(body: Proposal, org: dict = Depends(require_org),
-                      editorial: Editorial = Depends(get_editorial)) -> dict | JSONResponse:
+async def propose_new(body: Proposal, org: OrgDep, editorial: EditorialDep,
+                      settings: SettingsDep) -> dict | JSONResponse:
     """Sends a new activity to staff review."""
-    activity = _checked(body, None, org)
+    activity = _checked(body, None, org, today(settings))
     if isinstance(activity, JSONResponse):
         return activity
     change = editorial.propose(org["org"], activity.id, None, activity.model_dump(mode="json"))
@@ -123,11 +123,10 @@ async def propose_new(body: Proposal, org: dict = Depends(require_org),
 
 
 @router.post("/api/association/activities/{activity_id}/confirm", dependencies=WRITE)
-async def still_current(activity_id: str, org: dict = Depends(require_org),
-                        editorial: Editorial = Depends(get_editorial),
-                        searcher: Searcher = Depends(get_searcher)) -> dict:
+async def still_current(activity_id: str, org: OrgDep, editorial: EditorialDep, searcher: SearcherDep,
+                        settings: SettingsDep) -> dict:
     """"Still current": the activity is confirmed today, at once (no review needed)."""
-    activity = confirm(own_activity(activity_id, org, searcher), today())
+    activity = confirm(own_activity(activity_id, org, searcher), today(settings))
     await run_in_threadpool(publish, searcher, activity)
     editorial.log(org["org"], "confirmed current", activity.id)
     return {"id": activity.id, "checked": activity.checked.isoformat()}

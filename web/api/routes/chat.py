@@ -19,19 +19,18 @@ from __future__ import annotations
 import logging
 import uuid
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from mukaan.catalogue.present import as_text, result_card
 from mukaan.language import Remembered, decide, detect
 from mukaan.safety import check, crisis_reply, quiet_line
-from mukaan.settings import get_settings
+from mukaan.services import Services
 from mukaan.texts import say
-from mukaan_catalogue.present import as_text, result_card
-from mukaan_catalogue.search import get_searcher
-from web.api.models import ChatMessage, ChatRequest, ChatResponse
 from web.access import catalogue_ready
+from web.api.deps import CrisisModelDep, LanguagesDep, RasaDep, ServicesDep, SessionsDep, SettingsDep
+from web.api.models import ChatMessage, ChatRequest, ChatResponse
 from web.rasa_client import RasaUnavailable, to_messages
-from web.session_lang import MemoryLanguages, RedisLanguages
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -42,15 +41,10 @@ def _clean(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or ch.isprintable()).strip()
 
 
-def session_languages(request: Request) -> MemoryLanguages | RedisLanguages:
-    """Where each conversation's language is kept between turns (set up in web/main.py)."""
-    return request.app.state.languages
-
-
 @router.post("/api/chat", response_model=ChatResponse, response_model_exclude_none=True)
-async def chat(body: ChatRequest, request: Request,
-               languages: MemoryLanguages | RedisLanguages = Depends(session_languages)) -> ChatResponse:
-    settings = get_settings()
+async def chat(body: ChatRequest, request: Request, settings: SettingsDep, languages: LanguagesDep,
+               crisis_model: CrisisModelDep, rasa: RasaDep, sessions: SessionsDep,
+               services: ServicesDep) -> ChatResponse:
     session = body.session or uuid.uuid4().hex
     text = _clean(body.message)
     remembered = await languages.get(session) if body.session else None
@@ -75,7 +69,7 @@ async def chat(body: ChatRequest, request: Request,
         notes.append(ChatMessage(text=say("language_switched", lang), kind="notice", lang=lang))
     await languages.set(session, Remembered(lang, page))
 
-    crisis = await run_in_threadpool(check, text, lang, request.app.state.crisis_model)
+    crisis = await run_in_threadpool(check, text, lang, crisis_model)
     if crisis:
         message, buttons = crisis_reply(crisis.classes, lang)
         return reply([ChatMessage(text=message, kind="crisis",
@@ -83,13 +77,12 @@ async def chat(body: ChatRequest, request: Request,
 
     # Grief, or a hurt that is over: the answer ends with the crisis line, said quietly.
     quiet = [ChatMessage(text=quiet_line(lang), kind="notice")] if crisis.quiet else []
-    rasa, sessions = request.app.state.rasa, request.app.state.sessions
     try:
         sessions.touch(session)
         rasa_messages = await rasa.send(session, text, lang)
     except RasaUnavailable as exc:
         log.warning("Rasa unavailable, searching directly: %s", exc)
-        return reply(notes + await _direct_search(request, text, lang) + quiet, lang)
+        return reply(notes + await _direct_search(request, services, text, lang) + quiet, lang)
     finally:
         if text == "/start_over":      # the conversation ends here: erase it in Rasa
             await languages.drop(session)
@@ -102,19 +95,20 @@ async def chat(body: ChatRequest, request: Request,
         # Rasa answered with nothing: its custom actions (our /webhook) failed or were
         # unreachable. The resident still gets a search and a way on.
         log.warning("Rasa returned no messages; searching directly")
-        return reply(notes + await _direct_search(request, text, lang) + quiet, lang)
+        return reply(notes + await _direct_search(request, services, text, lang) + quiet, lang)
     if switched and switched != lang and text != "/start_over":   # "puhu suomea": the bot changed it
         await languages.set(session, Remembered(switched, page))
     return reply(notes + [ChatMessage(**m) for m in messages] + quiet, switched or lang)
 
 
-async def _direct_search(request: Request, text: str, lang: str) -> list[ChatMessage]:
-    """When Rasa is down: search the catalogue with the message itself."""
+async def _direct_search(request: Request, services: Services, text: str, lang: str) -> list[ChatMessage]:
+    """When Rasa is down: search the catalogue with the message itself (the searcher is opened
+    only once the catalogue is known to be ready)."""
     if text.startswith("/") or not catalogue_ready(request):
         return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
     try:
-        results = await run_in_threadpool(get_searcher().search, text, lang=lang,
-                                          limit=get_settings().results_per_turn)
+        results = await run_in_threadpool(services.searcher.search, text, lang=lang,
+                                          limit=services.settings.results_per_turn)
     except Exception:
         log.exception("direct search failed")
         results = []

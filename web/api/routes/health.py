@@ -25,7 +25,7 @@ async def health(request: Request) -> JSONResponse:
         status = "error"
     else:
         status = "ok" if rasa == "ok" and catalogue["state"] == "ok" and state.crisis_model else "degraded"
-    crisis_check = ("ok" if state.crisis_model else
-                    {"state": "lexicon only", "fix": "run `make safety`"} if catalogue.get("state") in READY else "starting")
+    lexicon_only = {"state": "lexicon only", "fix": "run `make safety`"}
+    crisis_check = ("ok" if state.crisis_model else lexicon_only if catalogue.get("state") in READY else "starting")
     body = {"status": status, "components": {"catalogue": catalogue, "rasa": rasa, "crisis_check": crisis_check}}
     return JSONResponse(body, status_code=200 if status in READY else 503)

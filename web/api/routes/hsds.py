@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from starlette.concurrency import run_in_threadpool
 
+from mukaan.catalogue.backend import Searcher
+from mukaan.catalogue.formats import hsds_export as hsds
 from mukaan.nlp import fold
-from mukaan_catalogue import hsds_export as hsds
-from mukaan_catalogue.search import get_searcher
 from web.access import require_catalogue
+from web.api.deps import SearcherDep
 
 router = APIRouter(prefix="/hsds", tags=["HSDS 3.0"], dependencies=[Depends(require_catalogue)],
                    responses={503: {"description": "The catalogue is loading or not available"},
@@ -63,8 +64,8 @@ _cache: dict[str, _Index] = {}
 _lock = threading.Lock()
 
 
-def _index() -> _Index:
-    snap = get_searcher().snapshot()
+def _index(searcher: Searcher) -> _Index:
+    snap = searcher.snapshot()
     index = _cache.get("index")
     if index is None or index.generation != snap.generation:
         with _lock:
@@ -127,30 +128,30 @@ async def profile() -> dict:
 
 
 @router.get("/services", summary="Services, paginated and filtered")
-async def services(paging=Depends(_paging), filters=Depends(_filters)) -> dict:
-    index = await run_in_threadpool(_index)
+async def services(searcher: SearcherDep, paging=Depends(_paging), filters=Depends(_filters)) -> dict:
+    index = await run_in_threadpool(_index, searcher)
     return _page([e.service for e in _entries(index, *filters)], *paging)
 
 
 @router.get("/services/{service_id}", summary="One fully nested service")
-async def service(service_id: str) -> dict:
-    entry = (await run_in_threadpool(_index)).services.get(service_id)
+async def service(searcher: SearcherDep, service_id: str) -> dict:
+    entry = (await run_in_threadpool(_index, searcher)).services.get(service_id)
     if entry is None:
         raise HTTPException(404, detail="No such service")
     return entry.service
 
 
 @router.get("/organizations", summary="Organisations, paginated")
-async def organizations(paging=Depends(_paging),
+async def organizations(searcher: SearcherDep, paging=Depends(_paging),
                         search: str | None = Query(None, max_length=200, description="Full text search")) -> dict:
-    index = await run_in_threadpool(_index)
+    index = await run_in_threadpool(_index, searcher)
     items = [o for o in index.organizations.values() if _matches(fold(o["name"]), search)]
     return _page(items, *paging)
 
 
 @router.get("/organizations/{organization_id}", summary="One organisation with its services")
-async def organization(organization_id: str) -> dict:
-    index = await run_in_threadpool(_index)
+async def organization(searcher: SearcherDep, organization_id: str) -> dict:
+    index = await run_in_threadpool(_index, searcher)
     org = index.organizations.get(organization_id)
     if org is None:
         raise HTTPException(404, detail="No such organization")
@@ -192,15 +193,15 @@ async def taxonomy_term(term_id: str) -> dict:
 
 
 @router.get("/service_at_locations", summary="Services at locations, paginated and filtered")
-async def service_at_locations(paging=Depends(_paging), filters=Depends(_filters)) -> dict:
-    index = await run_in_threadpool(_index)
+async def service_at_locations(searcher: SearcherDep, paging=Depends(_paging), filters=Depends(_filters)) -> dict:
+    index = await run_in_threadpool(_index, searcher)
     links = [link for e in _entries(index, *filters) for link in e.service.get("service_at_locations", [])]
     return _page(links, *paging)
 
 
 @router.get("/service_at_locations/{link_id}", summary="One service at a location")
-async def service_at_location(link_id: str) -> dict:
-    link = (await run_in_threadpool(_index)).locations.get(link_id)
+async def service_at_location(searcher: SearcherDep, link_id: str) -> dict:
+    link = (await run_in_threadpool(_index, searcher)).locations.get(link_id)
     if link is None:
         raise HTTPException(404, detail="No such service_at_location")
     return link

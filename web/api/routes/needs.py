@@ -12,13 +12,11 @@ from typing import Literal
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
 
-from mukaan.settings import get_needs_log
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.present import label
-from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.taxonomy import KIND_LABELS, LANGUAGE_NAMES, TOPIC_LABELS
-from web.access import require_catalogue
-from web.access import require_staff
+from mukaan.catalogue.present import label
+from mukaan.catalogue.taxonomy import KIND_LABELS, LANGUAGE_NAMES, TOPIC_LABELS
+from mukaan.gazette import gazette
+from web.access import require_catalogue, require_staff
+from web.api.deps import NeedsLogDep, SearcherDep
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter()
@@ -39,7 +37,8 @@ def labelled(row: dict, lang: str) -> dict:
     return row | {
         "kind_label": label(KIND_LABELS, row["kind"], lang).capitalize() if row["kind"] != "-" else unsaid,
         "topic_label": label(TOPIC_LABELS, row["topic"], lang).capitalize() if row["topic"] != "-" else unsaid,
-        "municipality_label": place.name(lang) if place else (row["municipality"] if row["municipality"] != "-" else unsaid),
+        "municipality_label": (place.name(lang) if place else
+                               row["municipality"] if row["municipality"] != "-" else unsaid),
         "lang_label": label(LANGUAGE_NAMES, row["lang"], lang).capitalize(),
     }
 
@@ -53,24 +52,24 @@ def totals(rows: list[dict], key: str) -> list[dict]:
 
 
 @router.get("/api/staff/needs", tags=["staff"], dependencies=[Depends(require_staff)])
-async def needs(lang: Lang = "fi") -> dict:
-    rows = [labelled(r, lang) for r in get_needs_log().rows()]
+async def needs(needs_log: NeedsLogDep, lang: Lang = "fi") -> dict:
+    rows = [labelled(r, lang) for r in needs_log.rows()]
     return {"rows": rows, "by_topic": totals(rows, "topic_label"),
             "by_municipality": totals(rows, "municipality_label")}
 
 
 @router.get("/api/staff/needs.csv", tags=["staff"], dependencies=[Depends(require_staff)])
-async def needs_csv() -> Response:
-    return Response(get_needs_log().csv(), media_type="text/csv; charset=utf-8",
+async def needs_csv(needs_log: NeedsLogDep) -> Response:
+    return Response(needs_log.csv(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="mukaan-unmet-needs.csv"'})
 
 
 @router.get("/api/staff/expired", tags=["staff"], dependencies=[Depends(require_staff), Depends(require_catalogue)])
-async def expired(lang: Lang = "fi", today: dt.date | None = None) -> dict:
+async def expired(searcher: SearcherDep, lang: Lang = "fi", today: dt.date | None = None) -> dict:
     """Activities whose dates have all passed (as of ``today``, default today): never shown to
     residents or in searches; listed here so that staff can update or remove them."""
     day = today or dt.date.today()
-    over = [a for a in get_searcher().snapshot().activities if a.is_over(day)]
+    over = [a for a in searcher.snapshot().activities if a.is_over(day)]
     over.sort(key=lambda a: a.last_date, reverse=True)
     return {"today": day.isoformat(), "rows": [
         {"id": a.id, "name": a.name.get(lang), "organizer": a.organizer.name,

@@ -12,11 +12,10 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import FileResponse, Response
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.search import get_searcher
+from mukaan.gazette import gazette
 from web.access import require_catalogue
-from web.api.routes.staff import qr_svg
+from web.api.deps import SearcherDep, SettingsDep
+from web.qr import qr_svg
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter()
@@ -38,10 +37,9 @@ async def privacy_page() -> FileResponse:
 
 
 @router.get("/api/privacy", tags=["privacy"])
-async def privacy_facts() -> dict:
+async def privacy_facts(settings: SettingsDep) -> dict:
     """What the privacy notice on every page fills in: how long conversations and the anonymous
     unmet-needs counts are kept (0 months: no limit), who runs the service and whom to contact."""
-    settings = get_settings()
     minutes = settings.conversation_retention_minutes
     return {"conversation_retention_minutes": int(minutes) if float(minutes).is_integer() else minutes,
             "needs_retention_months": settings.needs_retention_months,
@@ -49,11 +47,10 @@ async def privacy_facts() -> dict:
 
 
 @router.get("/api/kiosk/config", tags=["kiosk"])
-async def kiosk_config(municipality: str | None = Query(None, max_length=80)) -> dict:
+async def kiosk_config(settings: SettingsDep, municipality: str | None = Query(None, max_length=80)) -> dict:
     """How long the kiosk waits without a touch before warning, how long the warning lasts, and
     the kiosk's own municipality (?municipality= for one kiosk, else the setting; null if none
     or unknown): the first answer the kiosk offers when the chat asks where the visitor lives."""
-    settings = get_settings()
     place = gazette().resolve(municipality or settings.kiosk_municipality or "")
     return {"idle_seconds": settings.kiosk_idle_seconds,
             "warning_seconds": settings.kiosk_warning_seconds,
@@ -61,9 +58,9 @@ async def kiosk_config(municipality: str | None = Query(None, max_length=80)) ->
 
 
 @router.get("/api/qr/{activity_id}.svg", tags=["kiosk"], dependencies=[Depends(require_catalogue)])
-async def activity_qr(activity_id: str) -> Response:
+async def activity_qr(activity_id: str, searcher: SearcherDep) -> Response:
     """A QR code (SVG) of the activity's web address."""
-    activity = get_searcher().get(activity_id)
+    activity = searcher.get(activity_id)
     url = activity and (activity.url or activity.organizer.url)
     if not url:
         raise HTTPException(404, detail=f"No web address for activity: {activity_id}")

@@ -9,10 +9,8 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.editorial import Editorial, get_editorial
-from mukaan_catalogue.search import Searcher, get_searcher
 from web.access import require_catalogue, same_site
+from web.api.deps import EditorialDep, SearcherDep, SettingsDep
 
 router = APIRouter(tags=["reports"])
 
@@ -24,11 +22,10 @@ class Report(BaseModel):
 
 
 @router.post("/api/reports", dependencies=[Depends(same_site), Depends(require_catalogue)])
-async def report(body: Report, editorial: Editorial = Depends(get_editorial),
-                 searcher: Searcher = Depends(get_searcher)) -> dict:
+async def report(body: Report, editorial: EditorialDep, searcher: SearcherDep, settings: SettingsDep) -> dict:
     if searcher.get(body.activity_id) is None:
         raise HTTPException(404, detail="Unknown activity.")
-    limit = get_settings().report_max_chars
+    limit = settings.report_max_chars
     if len(body.note.strip()) > limit:
         raise HTTPException(422, detail=f"Please keep the text under {limit} characters.")
     editorial.report(body.activity_id, body.reason, body.note, limit)

@@ -15,13 +15,14 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.editing import as_edit, owner, publish, unconfirmed
-from mukaan_catalogue.editorial import Editorial, get_editorial
-from mukaan_catalogue.present import card
-from mukaan_catalogue.schema import Activity
-from mukaan_catalogue.search import Searcher, get_searcher, today
-from web.access import require_catalogue, require_staff, same_site
+from mukaan.catalogue.backend import Searcher
+from mukaan.catalogue.editing import as_edit, owner, publish, unconfirmed
+from mukaan.catalogue.editorial import Editorial
+from mukaan.catalogue.present import card
+from mukaan.catalogue.ranking import today
+from mukaan.catalogue.schema import Activity
+from web.access import StaffDep, require_catalogue, same_site
+from web.api.deps import EditorialDep, SearcherDep, SettingsDep
 
 # A row id: larger numbers cannot be a row in SQLite or PostgreSQL (a 404 would need a query that overflows).
 RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
@@ -56,8 +57,7 @@ async def review_page() -> FileResponse:
 
 
 @router.get("/api/staff/review", dependencies=READ)
-async def pending(lang: Lang = "fi", who: str = Depends(require_staff),
-                  editorial: Editorial = Depends(get_editorial)) -> dict:
+async def pending(who: StaffDep, editorial: EditorialDep, lang: Lang = "fi") -> dict:
     out = []
     for change in editorial.changes(status="pending"):
         before = Activity.model_validate(change["before"]) if change["before"] else None
@@ -81,8 +81,7 @@ def _pending(editorial: Editorial, change_id: int) -> dict:
 
 
 @router.post("/api/staff/review/{change_id}/approve", dependencies=WRITE)
-async def approve(change_id: RowId, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial),
-                  searcher: Searcher = Depends(get_searcher)) -> dict:
+async def approve(change_id: RowId, who: StaffDep, editorial: EditorialDep, searcher: SearcherDep) -> dict:
     """Publishes the change: only this activity is embedded again; searches see it at once."""
     change = _pending(editorial, change_id)
     activity = Activity.model_validate(change["after"])
@@ -92,8 +91,7 @@ async def approve(change_id: RowId, who: str = Depends(require_staff), editorial
 
 
 @router.post("/api/staff/review/{change_id}/return", dependencies=WRITE)
-async def send_back(change_id: RowId, body: Decision, who: str = Depends(require_staff),
-                    editorial: Editorial = Depends(get_editorial)) -> dict:
+async def send_back(change_id: RowId, body: Decision, who: StaffDep, editorial: EditorialDep) -> dict:
     """Sends the change back to the association with a reason it sees."""
     _pending(editorial, change_id)
     if not body.reason.strip():
@@ -109,8 +107,7 @@ def organisations(searcher: Searcher) -> dict[str, str]:
 
 
 @router.get("/api/staff/links", dependencies=READ)
-async def links(who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial),
-                searcher: Searcher = Depends(get_searcher)) -> dict:
+async def links(who: StaffDep, editorial: EditorialDep, searcher: SearcherDep) -> dict:
     issued = {row["org"]: row for row in editorial.links()}
     return {"organisations": [{"org": key, "name": name, "link": issued.get(key)}
                               for key, name in sorted(organisations(searcher).items(), key=lambda kv: kv[1])]}
@@ -121,19 +118,19 @@ class LinkRequest(BaseModel):
 
 
 @router.post("/api/staff/links", dependencies=WRITE)
-async def issue(body: LinkRequest, request: Request, who: str = Depends(require_staff),
-                editorial: Editorial = Depends(get_editorial), searcher: Searcher = Depends(get_searcher)) -> dict:
+async def issue(body: LinkRequest, request: Request, who: StaffDep, editorial: EditorialDep,
+                searcher: SearcherDep, settings: SettingsDep) -> dict:
     """A new edit link for an organisation (the previous one stops working). Shown once."""
     name = organisations(searcher).get(body.org)
     if name is None:
         raise HTTPException(404, detail="No such organisation in the catalogue.")
     token = editorial.issue_link(body.org, name, who)
     return {"org": body.org, "name": name, "link": f"{str(request.base_url).rstrip('/')}/association#{token}",
-            "days": get_settings().edit_link_days}
+            "days": settings.edit_link_days}
 
 
 @router.post("/api/staff/links/{org}/revoke", dependencies=WRITE)
-async def revoke(org: str, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial)) -> dict:
+async def revoke(org: str, who: StaffDep, editorial: EditorialDep) -> dict:
     if not editorial.revoke_link(org[:120], who):
         raise HTTPException(404, detail="No live link for this organisation.")
     return {"org": org, "revoked": True}
@@ -141,19 +138,17 @@ async def revoke(org: str, who: str = Depends(require_staff), editorial: Editori
 
 # -- freshness, reports, audit ---------------------------------------------------------------
 @router.get("/api/staff/freshness", dependencies=READ)
-async def freshness(who: str = Depends(require_staff), searcher: Searcher = Depends(get_searcher)) -> dict:
+async def freshness(who: StaffDep, searcher: SearcherDep, settings: SettingsDep) -> dict:
     """Activities not confirmed for ``freshness_remind_months``; ``hidden`` ones residents no
     longer see (``freshness_hide_months``)."""
-    settings = get_settings()
-    return {"today": today().isoformat(), "remind_months": settings.freshness_remind_months,
+    return {"today": today(settings).isoformat(), "remind_months": settings.freshness_remind_months,
             "hide_months": settings.freshness_hide_months,
-            "activities": unconfirmed(searcher.snapshot().activities, today(), settings.freshness_remind_months,
+            "activities": unconfirmed(searcher.snapshot().activities, today(settings), settings.freshness_remind_months,
                                       settings.freshness_hide_months)}
 
 
 @router.get("/api/staff/reports", dependencies=READ)
-async def reports(lang: Lang = "fi", who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial),
-                  searcher: Searcher = Depends(get_searcher)) -> dict:
+async def reports(who: StaffDep, editorial: EditorialDep, searcher: SearcherDep, lang: Lang = "fi") -> dict:
     out = []
     for report in editorial.reports():
         activity = searcher.get(report["activity_id"])
@@ -163,13 +158,13 @@ async def reports(lang: Lang = "fi", who: str = Depends(require_staff), editoria
 
 
 @router.post("/api/staff/reports/{report_id}/handled", dependencies=WRITE)
-async def handled(report_id: RowId, who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial)) -> dict:
+async def handled(report_id: RowId, who: StaffDep, editorial: EditorialDep) -> dict:
     if not editorial.handle_report(report_id, who):
         raise HTTPException(404, detail="No such open report.")
     return {"id": report_id, "handled": True}
 
 
 @router.get("/api/staff/audit")
-async def audit(who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial)) -> dict:
-    editorial.prune_audit(today())
+async def audit(who: StaffDep, editorial: EditorialDep, settings: SettingsDep) -> dict:
+    editorial.prune_audit(today(settings))
     return {"entries": editorial.audit()}

@@ -8,15 +8,15 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from mukaan.catalogue.present import result_card
+from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
+from mukaan.catalogue.taxonomy import detect_topics
+from mukaan.gazette import gazette, resolve_fuzzy
 from mukaan.needs import is_unmet
-from mukaan.settings import get_needs_log
-from mukaan_catalogue.gazette import gazette, resolve_fuzzy
-from mukaan_catalogue.present import result_card
-from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
-from mukaan_catalogue.search import Filters, get_searcher
-from mukaan_catalogue.taxonomy import detect_topics
-from web.api.models import SearchResponse
 from web.access import require_catalogue
+from web.api.deps import NeedsLogDep, SearcherDep
+from web.api.models import SearchResponse
 
 router = APIRouter()
 
@@ -24,6 +24,8 @@ router = APIRouter()
 @router.get("/api/activities/search", response_model=SearchResponse, dependencies=[Depends(require_catalogue)],
             responses={503: {"description": "The catalogue is loading or not available"}})
 async def search(
+    searcher: SearcherDep,
+    needs_log: NeedsLogDep,
     q: str = Query("", max_length=500, description="The need in the resident's own words"),
     municipality: str | None = Query(None, max_length=80, description="Finnish or Swedish name"),
     lang: Literal["fi", "sv", "en"] = "fi",
@@ -57,13 +59,13 @@ async def search(
     filters = Filters(municipality=municipality, nearby=nearby, kinds=tuple(kind), topics=tuple(topic),
                       language=language, audience=audience, free_only=free, online_only=online,
                       accessibility=tuple(accessibility), today=today)
-    results = await run_in_threadpool(get_searcher().search, q, lang=lang, limit=limit,
+    results = await run_in_threadpool(searcher.search, q, lang=lang, limit=limit,
                                       mode=mode, filters=filters)
     wanted = detect_topics(q, lang) if q.strip() else []
     unmet = is_unmet(results, list(topic) or wanted)
     if q.strip() and unmet:
         place = gazette().resolve(municipality) if municipality else None
-        get_needs_log().record(kind=kind[0] if kind else None, topics=list(topic) or wanted,
+        needs_log.record(kind=kind[0] if kind else None, topics=list(topic) or wanted,
                                municipality=place.fi if place else None, lang=lang)
     return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results),
                           good_match=not unmet)

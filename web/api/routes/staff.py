@@ -8,76 +8,25 @@ a referral is built from activity ids and a language, and forgotten after the re
 """
 from __future__ import annotations
 
-import datetime as dt
-import io
-from pathlib import Path
 from typing import Literal
 
-import segno
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.present import card, label, taxonomy_options
-from mukaan_catalogue.search import get_searcher
-from mukaan_catalogue.taxonomy import LANGUAGE_NAMES
+from mukaan.catalogue.present import card, label, taxonomy_options
+from mukaan.catalogue.taxonomy import LANGUAGE_NAMES
+from mukaan.gazette import gazette
 from web.access import require_catalogue, require_staff, staff_enabled
-
-try:
-    from fpdf import FPDF
-except ImportError:  # fpdf2 missing: the console still works; only the PDF answers 503
-    FPDF = object
+from web.api.deps import SearcherDep, SettingsDep
+from web.slip import FPDF, SLIP_TEXTS, render_pdf
 
 Lang = Literal["fi", "sv", "en"]
 MAX_REFERRAL = 20
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
 STAFF = [Depends(require_staff), Depends(require_catalogue)]
-
-# ---------------------------------------------------------------------------------------------
-# The texts of a referral slip
-
-# The slip a client takes home, in plain language. Shared by the PDF and the page (the
-# page gets them with the activities), so the printed and the downloaded slip say the same.
-SLIP_TEXTS = {
-    "fi": {
-        "title": "Toimintaa sinulle",
-        "intro": "Tässä on toimintaa, josta puhuimme. Voit ottaa yhteyttä järjestäjään "
-                 "tai mennä paikalle. Osallistuminen on vapaaehtoista.",
-        "organizer": "Järjestäjä", "when": "Milloin", "where": "Missä", "join": "Näin pääset mukaan",
-        "cost": "Hinta", "languages": "Kielet", "contact": "Yhteystiedot", "phone": "Puhelin",
-        "email": "Sähköposti", "web": "Verkossa", "qr": "Lue koodi puhelimella, niin näet lisätietoja.",
-        "updated": "Tiedot päivitetty", "demo": "Esimerkkitieto: tämä toiminta on keksitty esimerkki.",
-        "check": "Tarkista ajat järjestäjältä ennen kuin lähdet.",
-        "made": "Tehty Mukaan-palvelulla",
-    },
-    "sv": {
-        "title": "Verksamhet för dig",
-        "intro": "Här är verksamheten som vi pratade om. Du kan kontakta arrangören "
-                 "eller gå dit. Det är frivilligt att delta.",
-        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här deltar du",
-        "cost": "Pris", "languages": "Språk", "contact": "Kontaktuppgifter", "phone": "Telefon",
-        "email": "E-post", "web": "På nätet", "qr": "Läs koden med telefonen så ser du mer information.",
-        "updated": "Uppgifterna uppdaterade", "demo": "Exempeldata: den här verksamheten är ett påhittat exempel.",
-        "check": "Kontrollera tiderna med arrangören innan du går dit.",
-        "made": "Gjord med tjänsten Mukaan",
-    },
-    "en": {
-        "title": "Activities for you",
-        "intro": "Here are the activities we talked about. You can contact the organiser "
-                 "or just go there. Taking part is up to you.",
-        "organizer": "Organiser", "when": "When", "where": "Where", "join": "How to join",
-        "cost": "Cost", "languages": "Languages", "contact": "Contact", "phone": "Phone",
-        "email": "Email", "web": "Online", "qr": "Scan the code with your phone to see more.",
-        "updated": "Information updated", "demo": "Demo data: this activity is a made-up example.",
-        "check": "Check the times with the organiser before you go.",
-        "made": "Made with Mukaan",
-    },
-}
-
 
 def _option(value: str, text: str) -> dict[str, str]:
     return {"value": value, "label": text}
@@ -88,16 +37,16 @@ def _option(value: str, text: str) -> dict[str, str]:
 
 
 @router.get("/status")
-async def status() -> dict:
+async def status(settings: SettingsDep) -> dict:
     """Whether the console is enabled (public: the page shows "disabled" without asking)."""
-    return {"enabled": staff_enabled()}
+    return {"enabled": staff_enabled(settings)}
 
 
 @router.get("/options", dependencies=STAFF)
-async def options(lang: Lang = "fi") -> dict:
+async def options(searcher: SearcherDep, lang: Lang = "fi") -> dict:
     """The values of every search filter with labels in the staff member's language; also
     a cheap way for the page to check that a token is right."""
-    activities = get_searcher().snapshot().activities
+    activities = searcher.snapshot().activities
     spoken = sorted({code for a in activities for code in a.languages},
                     key=lambda c: (c not in ("fi", "sv", "en"), label(LANGUAGE_NAMES, c, lang)))
     places = sorted(gazette(), key=lambda m: m.fi)
@@ -108,9 +57,8 @@ async def options(lang: Lang = "fi") -> dict:
     }
 
 
-def _cards(ids: list[str], lang: str) -> list[dict]:
+def _cards(searcher: SearcherDep, ids: list[str], lang: str) -> list[dict]:
     """Activity cards for ``ids`` in ``lang``, in the given order; 404 for an unknown id."""
-    searcher = get_searcher()
     cards = []
     for activity_id in ids:
         activity = searcher.get(activity_id)
@@ -121,9 +69,10 @@ def _cards(ids: list[str], lang: str) -> list[dict]:
 
 
 @router.get("/activities", dependencies=STAFF)
-async def activities(id: list[str] = Query(..., max_length=MAX_REFERRAL), lang: Lang = "fi") -> dict:
+async def activities(searcher: SearcherDep, id: list[str] = Query(..., max_length=MAX_REFERRAL),
+                     lang: Lang = "fi") -> dict:
     """The picked activities in the client's language, with the slip's texts."""
-    return {"results": _cards(id, lang), "texts": SLIP_TEXTS[lang], "lang": lang}
+    return {"results": _cards(searcher, id, lang), "texts": SLIP_TEXTS[lang], "lang": lang}
 
 
 class ReferralRequest(BaseModel):
@@ -132,162 +81,13 @@ class ReferralRequest(BaseModel):
 
 
 @router.post("/referral.pdf", dependencies=STAFF)
-async def referral_pdf(body: ReferralRequest) -> Response:
+async def referral_pdf(body: ReferralRequest, searcher: SearcherDep) -> Response:
     """The referral slip as a PDF: one block per activity with a QR code to its page."""
     if FPDF is object:
         raise HTTPException(503, detail="PDF slips need the fpdf2 package: pip install fpdf2")
-    cards = _cards(body.ids, body.lang)
+    cards = _cards(searcher, body.ids, body.lang)
     pdf = await run_in_threadpool(render_pdf, cards, body.lang)
     filename = {"fi": "mukaan-lahete.pdf", "sv": "mukaan-hanvisning.pdf", "en": "mukaan-referral.pdf"}[body.lang]
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
-
-
-# ---------------------------------------------------------------------------------------------
-# QR codes and the PDF
-
-
-def qr_svg(data: str, title: str | None = None) -> bytes:
-    """An SVG QR code (black on white, quiet zone included) that scales to its container."""
-    buf = io.BytesIO()
-    segno.make(data, error="m").save(buf, kind="svg", scale=4, border=4, xmldecl=False,
-                                     svgns=True, title=title, dark="#000", light="#fff", omitsize=True)
-    return buf.getvalue()
-
-
-def _qr_png(data: str) -> io.BytesIO:
-    buf = io.BytesIO()
-    segno.make(data, error="m").save(buf, kind="png", scale=6, border=4)
-    buf.seek(0)
-    return buf
-
-
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/truetype/liberation")]
-FONT_FILES = {"DejaVuSans.ttf": "DejaVuSans-Bold.ttf",
-              "LiberationSans-Regular.ttf": "LiberationSans-Bold.ttf"}
-
-
-def _unicode_font() -> tuple[Path, Path] | None:
-    """A TrueType font with Finnish, Swedish and typographic characters, if the system has one."""
-    for folder in FONT_DIRS:
-        for regular, bold in FONT_FILES.items():
-            if (folder / regular).exists() and (folder / bold).exists():
-                return folder / regular, folder / bold
-    return None
-
-
-class SlipPDF(FPDF):
-    """An A4 slip; uses a system Unicode font, or Helvetica with Latin-1 text without one."""
-
-    def __init__(self, lang: str):
-        super().__init__(format="A4")
-        self.lang = lang
-        self.t = SLIP_TEXTS[lang]
-        self.set_margins(18, 16, 18)
-        self.set_auto_page_break(True, margin=18)
-        self.set_title(self.t["title"])
-        self.set_lang(lang)
-        self.set_creator("Mukaan")
-        font = _unicode_font()
-        if font:
-            self.add_font("Body", "", str(font[0]))
-            self.add_font("Body", "B", str(font[1]))
-            self.body_font = "Body"
-        else:
-            self.body_font = "Helvetica"
-
-    def clean(self, value: str) -> str:
-        """The text as the font can show it."""
-        if self.body_font != "Helvetica":
-            return value
-        value = value.replace("–", "-").replace("—", "-").replace("’", "'").replace("…", "...")
-        return value.encode("latin-1", "replace").decode("latin-1")
-
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(self.body_font, "", 8)
-        made = f"{self.t['made']} · {_date(dt.date.today().isoformat(), self.lang)} · {self.page_no()}"
-        self.cell(0, 5, self.clean(made), align="C")
-
-    def para(self, value: str, size: float = 10.5, style: str = "", height: float = 5.4) -> None:
-        self.set_font(self.body_font, style, size)
-        self.multi_cell(0, height, self.clean(value), new_x="LMARGIN", new_y="NEXT")
-
-    def field(self, label: str, value: str | None, width: float) -> None:
-        if not value:
-            return
-        self.set_font(self.body_font, "B", 10.5)
-        self.multi_cell(width, 5.4, self.clean(f"{label}:"), new_x="LMARGIN", new_y="NEXT")
-        self.set_font(self.body_font, "", 10.5)
-        self.multi_cell(width, 5.4, self.clean(value), new_x="LMARGIN", new_y="NEXT")
-        self.ln(0.8)
-
-
-def _date(iso: str, lang: str) -> str:
-    """A date as people write it: 15.9.2026 in Finnish and Swedish, 15 September 2026 in English."""
-    d = dt.date.fromisoformat(iso)
-    return f"{d.day} {d.strftime('%B')} {d.year}" if lang == "en" else f"{d.day}.{d.month}.{d.year}"
-
-
-def _contacts(c: dict, t: dict) -> str:
-    contact = c.get("organizer_contact") or {}
-    parts = [c["organizer"]]
-    if contact.get("phone"):
-        parts.append(f"{t['phone']}: {contact['phone']}")
-    if contact.get("email"):
-        parts.append(f"{t['email']}: {contact['email']}")
-    if contact.get("url"):
-        parts.append(f"{t['web']}: {contact['url']}")
-    return "\n".join(parts)
-
-
-def _activity_block(pdf: SlipPDF, c: dict) -> None:
-    t = pdf.t
-    qr_size, gap = 34, 6
-    text_width = pdf.epw - qr_size - gap
-    if pdf.will_page_break(60):
-        pdf.add_page()
-    top = pdf.get_y()
-    pdf.set_font(pdf.body_font, "B", 13)
-    pdf.multi_cell(text_width, 6.5, pdf.clean(c["name"]), new_x="LMARGIN", new_y="NEXT")
-    if c.get("demo_label"):
-        pdf.set_font(pdf.body_font, "", 9)
-        pdf.multi_cell(text_width, 4.8, pdf.clean(t["demo"]), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(1)
-    pdf.field(t["when"], c.get("schedule"), text_width)
-    pdf.field(t["where"], ", ".join(p for p in (c.get("place"), c.get("address")) if p), text_width)
-    pdf.field(t["join"], c.get("how_to_join"), text_width)
-    pdf.field(t["cost"], c.get("cost"), text_width)
-    pdf.field(t["languages"], ", ".join(c.get("language_names") or []), text_width)
-    pdf.field(t["contact"], _contacts(c, t), text_width)
-    bottom = pdf.get_y()
-    if c.get("url"):
-        x = pdf.l_margin + text_width + gap
-        pdf.image(_qr_png(c["url"]), x=x, y=top, w=qr_size, h=qr_size, link=c["url"])
-        pdf.set_xy(x, top + qr_size)
-        pdf.set_font(pdf.body_font, "", 8)
-        pdf.multi_cell(qr_size, 4, pdf.clean(f"{t['qr']}\n{c['url']}"), align="C")
-        bottom = max(bottom, pdf.get_y())
-    pdf.set_y(bottom + 2)
-    pdf.set_font(pdf.body_font, "", 8.5)
-    pdf.multi_cell(0, 4.5, pdf.clean(f"{t['updated']}: {_date(c['updated'], pdf.lang)}"),
-                   new_x="LMARGIN", new_y="NEXT")
-    pdf.set_draw_color(150)
-    pdf.line(pdf.l_margin, pdf.get_y() + 3, pdf.l_margin + pdf.epw, pdf.get_y() + 3)
-    pdf.ln(7)
-
-
-def render_pdf(cards: list[dict], lang: str) -> bytes:
-    """The slip: a title, a short plain-language introduction, then one block per activity."""
-    pdf = SlipPDF(lang)
-    pdf.add_page()
-    pdf.para(pdf.t["title"], size=18, style="B", height=9)
-    pdf.ln(1)
-    pdf.para(pdf.t["intro"])
-    pdf.ln(1.5)
-    pdf.para(pdf.t["check"])
-    pdf.ln(4)
-    for c in cards:
-        _activity_block(pdf, c)
-    return bytes(pdf.output())

@@ -20,12 +20,11 @@ import datetime as dt
 import hashlib
 import json
 import secrets
-from functools import lru_cache
 
+from mukaan.catalogue.ranking import months_before
+from mukaan.catalogue.sqldb import SqlDb
 from mukaan.privacy import scrub
-from mukaan.settings import get_settings
-from mukaan_catalogue.search import months_before
-from mukaan_catalogue.sqldb import SqlDb
+from mukaan.settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS editorial_links (
@@ -196,9 +195,7 @@ def _change(row: dict) -> dict:
     return out
 
 
-@lru_cache(maxsize=1)
-def get_editorial() -> Editorial:
+def open_editorial(settings: Settings) -> Editorial:
     """The editorial store the settings choose (PostgreSQL when ``database_url`` is set)."""
-    settings = get_settings()
     db = SqlDb(settings.database_url or settings.editorial_database)
     return Editorial(db, settings.edit_link_days, settings.audit_retention_months)

@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 import redis
 
+from devtools.stack import Stack, trained_model, with_action_token
 from mukaan.settings import ROOT
-from mukaan.stack import Stack, trained_model, with_action_token
 
 
 @dataclass

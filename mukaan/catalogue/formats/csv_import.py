@@ -6,10 +6,19 @@ import csv
 import io
 from pathlib import Path
 
-from mukaan_catalogue.import_common import (Notes, Record, clean, finish, hhmm, parse_date,
-                                            read_text, split_list, to_bool)
-from mukaan_catalogue.loader import Problem
-from mukaan_catalogue.schema import LANGS
+from mukaan.catalogue.formats.common import (
+    Notes,
+    Record,
+    clean,
+    finish,
+    hhmm,
+    parse_date,
+    read_text,
+    split_list,
+    to_bool,
+)
+from mukaan.catalogue.loader import Problem
+from mukaan.catalogue.schema import LANGS
 
 _TEXT_COLUMNS = ("name", "description", "how_to_join", "schedule", "cost")
 CSV_COLUMNS = (

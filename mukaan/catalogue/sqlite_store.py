@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
+from mukaan.catalogue.schema import LANGS, Activity
+from mukaan.catalogue.taxonomy import kind_label, topic_label
 from mukaan.sqlite import connect
-from mukaan_catalogue.schema import LANGS, Activity
-from mukaan_catalogue.taxonomy import kind_label, topic_label
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS activities (

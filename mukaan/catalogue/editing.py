@@ -16,11 +16,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.hsds_export import organization_key
-from mukaan_catalogue.import_common import slug
-from mukaan_catalogue.schema import AUDIENCES, KINDS, LANGS, TOPICS, Activity
-from mukaan_catalogue.search import months_before
+from mukaan.catalogue.formats.common import slug
+from mukaan.catalogue.formats.hsds_export import organization_key
+from mukaan.catalogue.ranking import months_before
+from mukaan.catalogue.schema import AUDIENCES, KINDS, LANGS, TOPICS, Activity
+from mukaan.gazette import gazette
 
 TEXT_FIELDS = {"name": 120, "description": 2000, "how_to_join": 600, "schedule": 300, "cost_text": 200}
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,20}$")
@@ -95,6 +95,12 @@ def check(edit: ActivityEdit) -> dict[str, str]:
     return errors
 
 
+def _first_name(edit: ActivityEdit) -> str:
+    """The new activity's name for its id: the Finnish one, else the first given."""
+    names = edit.name.given()
+    return names.get("fi") or next(iter(names.values()))
+
+
 def build(edit: ActivityEdit, base: Activity | None, org_name: str, today: dt.date) -> tuple[Activity | None, dict]:
     """The activity ``edit`` makes of ``base`` (None: a new one of ``org_name``), and the
     errors per field; an edit also counts as a confirmation that the listing is current."""
@@ -102,8 +108,7 @@ def build(edit: ActivityEdit, base: Activity | None, org_name: str, today: dt.da
     if errors:
         return None, errors
     data = base.model_dump(mode="json") if base else {
-        "id": f"{slug(org_name)[:40]}-{slug(edit.name.given().get('fi') or next(iter(edit.name.given().values())))[:40]}"
-              f"-{secrets.token_hex(3)}".strip("-"),
+        "id": f"{slug(org_name)[:40]}-{slug(_first_name(edit))[:40]}-{secrets.token_hex(3)}".strip("-"),
         "organizer": {"name": org_name}, "source": "association",
         "schedule": {"text": {"fi": "-"}}}
     place = gazette().resolve(edit.municipality) if edit.municipality else None

@@ -10,10 +10,10 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from rasa_sdk.executor import ActionExecutor
-from rasa_sdk.interfaces import (ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException,
-                                 Tracker)
+from rasa_sdk.interfaces import ActionExecutionRejection, ActionMissingDomainException, ActionNotFoundException, Tracker
 
-from mukaan.settings import get_settings
+from actions.services import use
+from web.api.deps import ServicesDep
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -23,8 +23,8 @@ executor.register_package("actions")
 
 
 @router.post("/webhook", include_in_schema=False)
-async def webhook(request: Request) -> JSONResponse:
-    expected = get_settings().action_token
+async def webhook(request: Request, services: ServicesDep) -> JSONResponse:
+    expected = services.settings.action_token
     given = request.headers.get("X-Mukaan-Action-Token", "")
     if expected and not hmac.compare_digest(given.encode(), expected.encode()):
         return JSONResponse({"error": "Action calls need the action token (X-Mukaan-Action-Token)"},
@@ -38,7 +38,9 @@ async def webhook(request: Request) -> JSONResponse:
         return JSONResponse({"error": f"Invalid action call: {problem}"}, status_code=400)
     try:
         # Actions do CPU work (embedding a query): run them off the server's event loop.
-        result = await asyncio.to_thread(asyncio.run, executor.run(action_call))
+        # The actions use this app's services (actions/services.py).
+        with use(services):
+            result = await asyncio.to_thread(asyncio.run, executor.run(action_call))
     except ActionExecutionRejection as e:
         return JSONResponse({"error": e.message, "action_name": e.action_name}, status_code=400)
     except ActionNotFoundException as e:

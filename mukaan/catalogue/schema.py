@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from mukaan.gazette import Municipality
+
 KINDS = (
     "peer_support", "volunteering", "befriending", "club",
     "meeting_place", "practical_help", "advice", "event",
@@ -124,17 +126,6 @@ class Coordinates(_Strict):
 class Cost(_Strict):
     free: bool
     text: Text | None = None
-
-
-class Municipality(_Strict):
-    """A Finnish municipality: official names and the Statistics Finland code."""
-    code: str
-    fi: str
-    sv: str | None = None
-    bilingual: bool = False
-
-    def name(self, lang: str) -> str:
-        return (self.sv if lang == "sv" and self.sv else self.fi)
 
 
 class Activity(_Strict):

@@ -5,7 +5,7 @@ accessibility and ages mapped to the schema's codes, warnings instead of rejecti
 resident can still be shown what exists.
 
 Every reader collects its findings for a record in a :class:`Notes`, which turns them into
-:class:`~mukaan_catalogue.loader.Problem` lines (error, warning or note) with the file, line,
+:class:`~mukaan.catalogue.loader.Problem` lines (error, warning or note) with the file, line,
 JSON path and record id."""
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mukaan.catalogue.loader import Problem
+from mukaan.catalogue.schema import AUDIENCES, LANGS
+from mukaan.gazette import gazette
 from mukaan.nlp import fold
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.loader import Problem
-from mukaan_catalogue.schema import AUDIENCES, LANGS
 
 Record = tuple[dict, None, int]          # raw activity fields, no YAML node, line in the file
 
@@ -204,8 +204,10 @@ def file_by_language(texts: dict, fallback: str | None, notes: Notes, name: str)
 _ACCESSIBILITY = {
     "wheelchair": r"wheelchair|pyörätuol|rullstol",
     "induction_loop": r"induction loop|hearing loop|induktiosilmuk|kuulosilmuk|induktionsslinga|hörslinga|t-coil",
-    "step_free": r"step[- ]free|level access|portaaton|esteetön kulku|kynnyksetön|hissi|\blift\b|elevator|\bhiss\b|tillgänglig entré",
-    "accessible_toilet": r"accessible (toilet|wc)|inva[- ]?wc|esteetön wc|invatoalett|tillgänglig toalett|handikapptoalett",
+    "step_free": r"step[- ]free|level access|portaaton|esteetön kulku|kynnyksetön|hissi|\blift\b|elevator|"
+                 r"\bhiss\b|tillgänglig entré",
+    "accessible_toilet": r"accessible (toilet|wc)|inva[- ]?wc|esteetön wc|invatoalett|tillgänglig toalett|"
+                         r"handikapptoalett",
     "sign_language": r"sign language|viittomakiel|teckenspråk",
     "plain_language": r"plain language|easy[- ]read|selkokiel|lättläst",
     "guide_dog": r"guide dog|assistance dog|opaskoir|avustajakoir|ledarhund|assistanshund",
@@ -232,7 +234,7 @@ def audience_from_ages(low: int | None, high: int | None) -> list[str]:
 
 def municipality_in(*texts: str) -> str | None:
     """A municipality a place text names ("Blombergin aukio 12, Turku"), through the gazette."""
-    from mukaan_catalogue.gazette import find_municipalities
+    from mukaan.gazette import find_municipalities
     for text in texts:
         for lang in ("fi", "sv"):
             found = find_municipalities(text or "", lang) if text else []
@@ -244,7 +246,7 @@ def municipality_in(*texts: str) -> str | None:
 def _infer(raw: dict, default_kind: str, notes: Notes) -> None:
     """Kind, topics and audience from the name and description when the source gave none, with
     the search's own lexicon (``taxonomy.detect``); each inferred field is marked."""
-    from mukaan_catalogue.taxonomy import detect
+    from mukaan.catalogue.taxonomy import detect
     inferred = raw.setdefault("inferred", [])
     texts = [(lang, " ".join(filter(None, (raw.get("name", {}).get(lang), raw.get("description", {}).get(lang)))))
              for lang in LANGS]
@@ -281,7 +283,7 @@ def join_words(words: list[str], lang: str) -> str:
 
 def weekly_text(weekdays: list[str], start: str | None, end: str | None) -> dict:
     """``Tiistaisin ja torstaisin klo 17.00–18.30`` in fi, sv and en."""
-    from mukaan_catalogue.schema import WEEKDAYS
+    from mukaan.catalogue.schema import WEEKDAYS
     out = {}
     for lang, names in _DAYS.items():
         days = [names[WEEKDAYS.index(d)] for d in weekdays if d in WEEKDAYS]

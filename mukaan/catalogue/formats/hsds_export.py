@@ -15,10 +15,10 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
-from mukaan_catalogue.import_common import clean, slug
-from mukaan_catalogue.loader import shown
-from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
-from mukaan_catalogue.taxonomy import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, KIND_LABELS, TOPIC_LABELS
+from mukaan.catalogue.formats.common import clean, slug
+from mukaan.catalogue.loader import shown
+from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
+from mukaan.catalogue.taxonomy import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, KIND_LABELS, TOPIC_LABELS
 
 HSDS_VERSION = "3.0"
 PROFILE_FILE = Path(__file__).parent / "hsds_profile.json"
@@ -140,7 +140,8 @@ def _attributes(a: Activity, sid: str) -> list[dict]:
 def _profile_fields(a: Activity) -> dict:
     texts = {"name": a.name, "description": a.description, "how_to_join": a.how_to_join,
              "schedule": a.schedule.text, "cost": a.cost.text, "accessibility_text": a.accessibility_text}
-    return clean({"id": a.id, "address": a.address, **{k: v.model_dump(exclude_none=True) for k, v in texts.items() if v is not None},
+    given = {k: v.model_dump(exclude_none=True) for k, v in texts.items() if v is not None}
+    return clean({"id": a.id, "address": a.address, **given,
                   "signup_required": a.signup_required, "source": a.source, "series": a.series,
                   "contacts": [c.model_dump(exclude_none=True) for c in a.contacts],
                   "coordinates": a.coordinates.model_dump() if a.coordinates else None,

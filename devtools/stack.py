@@ -1,8 +1,8 @@
 """Starts and stops Mukaan's processes: the Rasa server and the web app (which also serves
 the custom actions). Used by ``make run`` and by the end-to-end tests.
 
-  python -m mukaan.stack train   train the Rasa model unless one for the same inputs exists
-  python -m mukaan.stack run     start both, wait until ready, print the URL; Ctrl-C stops both
+  python -m devtools.stack train   train the Rasa model unless one for the same inputs exists
+  python -m devtools.stack run     start both, wait until ready, print the URL; Ctrl-C stops both
 
 With MUKAAN_REDIS_URL set, Rasa keeps conversations in Redis (bot/endpoints.redis.yml), so
 several Rasa instances can serve one conversation; mukaan/cluster.py starts such a set.
@@ -137,9 +137,9 @@ class Stack:
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        out = open(self.log_dir / f"{name}.log", "ab")
-        self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                            start_new_session=True)
+        with open(self.log_dir / f"{name}.log", "ab") as out:   # the child keeps its own handle
+            self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                                start_new_session=True)
 
     def start(self, model: Path | None = None, timeout: float = 300) -> None:
         self.start_rasa(model)
@@ -214,12 +214,11 @@ def demo_access(stack: Stack, local_token: str | None) -> str:
     if local_token:
         lines.append(f"  staff token for {stack.web_url}/staff and /staff/review: {local_token}")
     try:
-        with mock.patch.dict(os.environ, stack.env):
-            from mukaan_catalogue.editing import owner
-            from mukaan_catalogue.editorial import get_editorial
-            from mukaan_catalogue.search import get_searcher
-            demo = next(a for a in get_searcher().snapshot().activities if a.is_demo and a.organizer)
-            token = get_editorial().issue_link(owner(demo), demo.organizer.name, "make run")
+        from mukaan.catalogue.editing import owner
+        from mukaan.services import Services
+        services = Services(settings_for(stack.env))
+        demo = next(a for a in services.searcher.snapshot().activities if a.is_demo and a.organizer)
+        token = services.editorial.issue_link(owner(demo), demo.organizer.name, "make run")
         lines.append(f"  edit link of the demo association {demo.organizer.name}: {stack.web_url}/association#{token}")
     except (StopIteration, OSError, RuntimeError, ValueError) as exc:
         lines.append(f"  (no demo edit link: {exc})")
@@ -227,7 +226,7 @@ def demo_access(stack: Stack, local_token: str | None) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m mukaan.stack")
+    parser = argparse.ArgumentParser(prog="python -m devtools.stack")
     sub = parser.add_subparsers(dest="command", required=True)
     t = sub.add_parser("train")
     t.add_argument("--force", action="store_true")

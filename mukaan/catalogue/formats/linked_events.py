@@ -13,13 +13,26 @@ from collections import defaultdict
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from mukaan.catalogue.formats.common import (
+    Notes,
+    Options,
+    Record,
+    audience_from_ages,
+    clean,
+    file_by_language,
+    finish,
+    items,
+    join_words,
+    json_line,
+    municipality_in,
+    plain,
+    read_json,
+    slug,
+)
+from mukaan.catalogue.loader import Problem
+from mukaan.catalogue.schema import AUDIENCES, LANGS
+from mukaan.gazette import gazette
 from mukaan.nlp import fold
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.import_common import (Notes, Options, Record, audience_from_ages, clean,
-                                            file_by_language, finish, items, join_words, json_line, municipality_in,
-                                            plain, read_json, slug)
-from mukaan_catalogue.loader import Problem
-from mukaan_catalogue.schema import AUDIENCES, LANGS
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -234,7 +247,7 @@ def _plan(events: list[dict]) -> list[tuple[dict, list[dict]]]:
         if event.get("super_event_type") == "recurring" and not subs:
             subs = [e for e in events if ref_id(e.get("super_event")) == ref_id(event)]
         plan.append((event, subs))
-    for parent_id, subs in orphans.items():
+    for subs in orphans.values():
         plan.append((subs[0], subs if len(subs) > 1 else []))
     return plan
 

@@ -12,13 +12,27 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.import_common import (Notes, Options, Record, clean, decode, detect_lang,
-                                            file_by_language, finish, hhmm, items, json_line, municipality_in,
-                                            parse_date, read_json, slug)
-from mukaan_catalogue.import_csv import table_rows
-from mukaan_catalogue.loader import Problem
-from mukaan_catalogue.schema import WEEKDAYS
+from mukaan.catalogue.formats.common import (
+    Notes,
+    Options,
+    Record,
+    clean,
+    decode,
+    detect_lang,
+    file_by_language,
+    finish,
+    hhmm,
+    items,
+    json_line,
+    municipality_in,
+    parse_date,
+    read_json,
+    slug,
+)
+from mukaan.catalogue.formats.csv_import import table_rows
+from mukaan.catalogue.loader import Problem
+from mukaan.catalogue.schema import WEEKDAYS
+from mukaan.gazette import gazette
 
 _BYDAY = {d[:2].upper(): d for d in WEEKDAYS}        # MO → mon …
 _LANG3 = {"fin": "fi", "swe": "sv", "eng": "en"}

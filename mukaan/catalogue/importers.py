@@ -7,7 +7,7 @@ One module per format, each giving ``(records, problems)`` for a file:
   with its services, a document set, or the tabular package (folder, zip or services.csv);
 * ``import_linked_events`` — Linked Events API responses (the events API of Finnish cities).
 
-Every problem is a :class:`~mukaan_catalogue.loader.Problem`: an error keeps the whole file
+Every problem is a :class:`~mukaan.catalogue.loader.Problem`: an error keeps the whole file
 out; warnings and notes (what was inferred, skipped or left out) are reported with the import.
 :func:`import_file` validates everything first, then writes ``imported-<name>.yaml`` into the
 data folder and refreshes the store; if anything fails, the data folder and the store are left
@@ -22,13 +22,14 @@ from pathlib import Path
 
 import yaml
 
-from mukaan_catalogue.hsds_export import export_hsds
-from mukaan_catalogue.import_common import Options, clean, read_json, read_text, slug
-from mukaan_catalogue.import_csv import CSV_COLUMNS, csv_records
-from mukaan_catalogue.import_hsds import hsds_records
-from mukaan_catalogue.import_linked_events import is_linked_events, le_records, read_places
-from mukaan_catalogue.loader import CatalogueError, Problem, load_dir, parse_records, read_yaml, shown
-from mukaan_catalogue.schema import Activity
+from mukaan.catalogue.formats.common import Options, clean, read_json, read_text, slug
+from mukaan.catalogue.formats.csv_import import CSV_COLUMNS, csv_records
+from mukaan.catalogue.formats.hsds_export import export_hsds
+from mukaan.catalogue.formats.hsds_import import hsds_records
+from mukaan.catalogue.formats.linked_events import is_linked_events, le_records, read_places
+from mukaan.catalogue.loader import CatalogueError, Problem, load_dir, parse_records, read_yaml, shown
+from mukaan.catalogue.schema import Activity
+from mukaan.settings import Settings
 
 __all__ = ["FORMATS", "Options", "detect_format", "export_hsds", "import_file", "load_places",
            "read_csv", "read_file", "read_hsds", "read_linked_events", "slug", "to_yaml"]
@@ -74,7 +75,7 @@ def _read(path: Path, fmt: str | None, options: Options):
         records, problems = _READERS[fmt](path, options)
     except (AttributeError, TypeError, ValueError, KeyError) as exc:   # a shape no reader expects
         return [], [Problem(str(path), 1, f"the file is not {fmt} as its documentation describes it "
-                            f"({type(exc).__name__}: {exc})", fix=f"check the file, or give another --format")]
+                            f"({type(exc).__name__}: {exc})", fix="check the file, or give another --format")]
     pairs, seen = [], {}
     for record in records:
         found, bad = parse_records([record], str(path))
@@ -143,13 +144,14 @@ def _write(target: Path, data: bytes) -> None:
 
 def import_file(path: Path, *, data_dir: Path, store=None, embedder=None, fmt: str | None = None,
                 municipality: str | None = None, dry_run: bool = False, places: dict | None = None,
-                as_of: dt.date | None = None) -> dict:
+                as_of: dt.date | None = None, settings: Settings | None = None) -> dict:
     """Validate ``path`` fully; then write ``data_dir/imported-<name>.yaml`` and make ``store``
     hold the whole data folder (what may be shown). Raises :class:`CatalogueError` (nothing
     changed) on errors, with the warnings and notes as its ``report``. The result's ``report``
     lists every warning and note (what was inferred, skipped or left out, per record).
 
-    Importing the same file again replaces its earlier ``imported-…`` file."""
+    Importing the same file again replaces its earlier ``imported-…`` file. Without an
+    ``embedder``, the one ``settings`` describe is loaded once the file is found valid."""
     path, data_dir = Path(path), Path(data_dir)
     options = Options(municipality=municipality, places=places or {}, as_of=as_of)
     pairs, problems = _read(path, fmt, options)
@@ -185,8 +187,8 @@ def import_file(path: Path, *, data_dir: Path, store=None, embedder=None, fmt: s
         activities = load_dir(data_dir)                # the same check `build-index` makes
         if store is not None:
             if embedder is None:
-                from mukaan_catalogue.embedding import get_embedder
-                embedder = get_embedder()
+                from mukaan.catalogue.embedding import get_embedder
+                embedder = get_embedder(settings or Settings())
             result.update(store.replace_all(shown(activities), embedder))
         done = True
     finally:

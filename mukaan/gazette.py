@@ -1,6 +1,6 @@
 """Finnish municipalities and their districts: official Finnish and Swedish names,
 Statistics Finland codes, inflected and spoken forms, and neighbours, read from
-``data/municipalities.csv`` and ``data/districts.csv``.
+``catalogue/data/municipalities.csv`` and ``catalogue/data/districts.csv``.
 
 ``resolve("Esbo")``, ``resolve("espoossa")``, ``resolve("Espoos")``, ``resolve("049")`` and a
 district, ``resolve("Tapiolassa")`` or ``resolve("Hagalund")``, all give Espoo; ``district()``
@@ -14,14 +14,30 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from mukaan.nlp import fold, fold_norms, pipeline
-from mukaan_catalogue.placenames import finnish_forms, swedish_forms
-from mukaan_catalogue.schema import Municipality
+from pydantic import BaseModel, ConfigDict
 
-GAZETTE_FILE = Path(__file__).parent / "data" / "municipalities.csv"
-DISTRICTS_FILE = Path(__file__).parent / "data" / "districts.csv"
+from mukaan.nlp import fold, fold_norms, pipeline
+from mukaan.placenames import finnish_forms, swedish_forms
+from mukaan.settings import CATALOGUE_DATA
+
+GAZETTE_FILE = CATALOGUE_DATA / "municipalities.csv"
+DISTRICTS_FILE = CATALOGUE_DATA / "districts.csv"
 # A listed inflected form said clipped: "Helsingissä" → "Helsingis", "Tampereella" → "Tampereel".
 _CLIPPED = re.compile(r"(ss|st|ll|lt)[aä]$|(ll)e$")
+
+
+class Municipality(BaseModel):
+    """A Finnish municipality: official names and the Statistics Finland code (a field of an
+    activity in the catalogue schema, too)."""
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str
+    fi: str
+    sv: str | None = None
+    bilingual: bool = False
+
+    def name(self, lang: str) -> str:
+        return (self.sv if lang == "sv" and self.sv else self.fi)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from mukaan_catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
-from mukaan_catalogue.search import Result, explain
-from mukaan_catalogue.taxonomy import (ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label,
-                                       topic_label)
+from mukaan.catalogue.ranking import Result, explain
+from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
+from mukaan.catalogue.taxonomy import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label, topic_label
 
 _FREE = {"fi": "Maksuton", "sv": "Gratis", "en": "Free"}
 _ONLINE = {"fi": "Verkossa", "sv": "På nätet", "en": "Online"}

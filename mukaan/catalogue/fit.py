@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mukaan_catalogue.schema import Activity
+from mukaan.catalogue.schema import Activity
 
 # Words that name a language the resident wants, in fi/sv/en (ISO 639-1 codes).
 LANGUAGE_CUES = {
@@ -41,7 +41,8 @@ AGE_CUES = {
              r"\bstudent|teenager|young (person|people|man|woman)",
 }
 # Words about someone of another age the activity may be for (the resident asks for them).
-FOR_YOUNG = r"lapse|lapsi|poika|poja|tytär|tyttär|nuore|barn|\bson\b|sonen|dotter|\bung|child|kid|\bson\b|daughter|teen|young"
+FOR_YOUNG = r"lapse|lapsi|poika|poja|tytär|tyttär|nuore|barn|\bson\b|sonen|dotter|\bung|child|kid|\bson\b|" \
+            r"daughter|teen|young"
 FOR_OLD = r"äiti|äidi|\bisä|isoäi|isoisä|mummo|mummi|vaari|pappa|ukki|min (mor|far)\b|mamma|farmor|mormor|" \
           r"farfar|morfar|mother|father|grandm|grandf|grandpa|grandma"
 

@@ -1,3 +1,0 @@
-from mukaan_catalogue.cli import main
-
-main()

@@ -1,0 +1,3 @@
+from mukaan.catalogue.cli import main
+
+main()
