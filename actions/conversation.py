@@ -8,7 +8,7 @@ from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 
 from actions.slots import lang_of, message_text
 from mukaan.safety import check, crisis_reply, is_calm_phrase
-from mukaan.texts import say
+from mukaan.texts import LANGS, say
 
 
 class ActionCrisis(Action):
@@ -46,7 +46,7 @@ class ActionChangeLanguage(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         wanted = next((e.get("value") for e in tracker.latest_message.get("entities") or []
-                       if e.get("entity") == "language" and e.get("value") in ("fi", "sv", "en")), None)
+                       if e.get("entity") == "language" and e.get("value") in LANGS), None)
         lang = wanted or lang_of(tracker)
         dispatcher.utter_message(text=say("language_changed", lang), json_message={"set_lang": lang})
         return [SlotSet("language", lang)]

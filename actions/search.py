@@ -15,10 +15,10 @@ from actions.slots import ANY, INTENT_KIND, follow_up, lang_of, message_text
 from mukaan.catalogue.fit import Person, fits
 from mukaan.catalogue.present import as_text, card, result_card
 from mukaan.catalogue.ranking import Filters
-from mukaan.catalogue.taxonomy import kind_label, topic_label
 from mukaan.gazette import gazette
 from mukaan.needs import is_unmet
 from mukaan.texts import say
+from mukaan.texts.labels import kind_label, topic_label
 
 log = logging.getLogger(__name__)
 

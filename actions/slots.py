@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 from mukaan.catalogue.fit import age_group_for, age_group_of, asked_languages
 from mukaan.catalogue.taxonomy import detect_kinds, detect_topics
 from mukaan.gazette import find_municipalities, resolve_fuzzy
+from mukaan.texts import LANGS
 
 INTENT_KIND = {
     "look_for_peer_support": "peer_support",
@@ -106,7 +107,7 @@ class ValidateSlotMappings(ValidationAction):
                          domain: DomainDict) -> dict[str, Any]:
         metadata = tracker.latest_message.get("metadata") or {}
         lang = metadata.get("lang")
-        return _changed(tracker, "language", lang) if lang in ("fi", "sv", "en") else {}
+        return _changed(tracker, "language", lang) if lang in LANGS else {}
 
     def extract_kind(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                      domain: DomainDict) -> dict[str, Any]:

@@ -15,7 +15,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-LANGS = ("fi", "sv", "en")
+from mukaan.texts import LANGS
 
 
 def fold(text: str) -> str:

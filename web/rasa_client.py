@@ -23,6 +23,8 @@ from typing import Any
 
 import httpx
 
+from mukaan.texts import LANGS
+
 log = logging.getLogger(__name__)
 RETRY_AFTER = 5.0        # seconds Rasa is skipped after it failed
 MAX_SESSIONS = 100_000   # sessions remembered for the retention sweep (ids and times only)
@@ -148,7 +150,7 @@ def to_messages(rasa_messages: list[dict[str, Any]]) -> tuple[list[dict[str, Any
         custom = m.get("custom") or {}
         if not isinstance(custom, dict):
             custom = {}
-        if custom.get("set_lang") in ("fi", "sv", "en"):
+        if custom.get("set_lang") in LANGS:
             switched = custom["set_lang"]
         if custom.get("ask") in ("municipality",) and out and not m.get("text"):
             out[-1]["ask"] = custom["ask"]   # which question the previous message asks

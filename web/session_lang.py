@@ -18,10 +18,11 @@ import redis.asyncio
 
 from mukaan.language import Remembered
 from mukaan.settings import Settings
+from mukaan.texts import LANGS
 
 log = logging.getLogger(__name__)
 MAX_SESSIONS = 100_000
-_LANGS = ("fi", "sv", "en")
+
 
 
 def _pack(kept: Remembered) -> str:
@@ -30,9 +31,9 @@ def _pack(kept: Remembered) -> str:
 
 def _unpack(value: str | None) -> Remembered | None:
     lang, _, page = (value or "").partition(" ")
-    if lang not in _LANGS:
+    if lang not in LANGS:
         return None
-    return Remembered(lang, page if page in _LANGS else None)
+    return Remembered(lang, page if page in LANGS else None)
 
 
 class MemoryLanguages:

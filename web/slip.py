@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from mukaan.texts.cards import SLIP_TEXTS
 from web.qr import qr_png
 
 try:
@@ -15,43 +16,7 @@ try:
 except ImportError:  # fpdf2 missing: the console still works; only the PDF answers 503
     FPDF = object
 
-# The slip a client takes home, in plain language. Shared by the PDF and the page (the
-# page gets them with the activities), so the printed and the downloaded slip say the same.
-SLIP_TEXTS = {
-    "fi": {
-        "title": "Toimintaa sinulle",
-        "intro": "Tässä on toimintaa, josta puhuimme. Voit ottaa yhteyttä järjestäjään "
-                 "tai mennä paikalle. Osallistuminen on vapaaehtoista.",
-        "organizer": "Järjestäjä", "when": "Milloin", "where": "Missä", "join": "Näin pääset mukaan",
-        "cost": "Hinta", "languages": "Kielet", "contact": "Yhteystiedot", "phone": "Puhelin",
-        "email": "Sähköposti", "web": "Verkossa", "qr": "Lue koodi puhelimella, niin näet lisätietoja.",
-        "updated": "Tiedot päivitetty", "demo": "Esimerkkitieto: tämä toiminta on keksitty esimerkki.",
-        "check": "Tarkista ajat järjestäjältä ennen kuin lähdet.",
-        "made": "Tehty Mukaan-palvelulla",
-    },
-    "sv": {
-        "title": "Verksamhet för dig",
-        "intro": "Här är verksamheten som vi pratade om. Du kan kontakta arrangören "
-                 "eller gå dit. Det är frivilligt att delta.",
-        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här deltar du",
-        "cost": "Pris", "languages": "Språk", "contact": "Kontaktuppgifter", "phone": "Telefon",
-        "email": "E-post", "web": "På nätet", "qr": "Läs koden med telefonen så ser du mer information.",
-        "updated": "Uppgifterna uppdaterade", "demo": "Exempeldata: den här verksamheten är ett påhittat exempel.",
-        "check": "Kontrollera tiderna med arrangören innan du går dit.",
-        "made": "Gjord med tjänsten Mukaan",
-    },
-    "en": {
-        "title": "Activities for you",
-        "intro": "Here are the activities we talked about. You can contact the organiser "
-                 "or just go there. Taking part is up to you.",
-        "organizer": "Organiser", "when": "When", "where": "Where", "join": "How to join",
-        "cost": "Cost", "languages": "Languages", "contact": "Contact", "phone": "Phone",
-        "email": "Email", "web": "Online", "qr": "Scan the code with your phone to see more.",
-        "updated": "Information updated", "demo": "Demo data: this activity is a made-up example.",
-        "check": "Check the times with the organiser before you go.",
-        "made": "Made with Mukaan",
-    },
-}
+
 
 
 

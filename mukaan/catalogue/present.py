@@ -6,20 +6,10 @@ from urllib.parse import quote
 
 from mukaan.catalogue.ranking import Result, explain
 from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
-from mukaan.catalogue.taxonomy import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label, topic_label
+from mukaan.texts.cards import AREAS, DEMO, FREE, ONLINE
+from mukaan.texts.labels import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, LANGUAGE_NAMES, kind_label, label, topic_label
 
-_FREE = {"fi": "Maksuton", "sv": "Gratis", "en": "Free"}
-_ONLINE = {"fi": "Verkossa", "sv": "På nätet", "en": "Online"}
-_DEMO = {"fi": "Esimerkkitieto", "sv": "Exempeldata", "en": "Demo data"}
-# Areas written in Finnish in the catalogue that have a name in the other languages.
-_AREAS = {"Koko Suomi": {"sv": "Hela Finland", "en": "All of Finland"}}
 OSM_SEARCH = "https://www.openstreetmap.org/search?query="
-
-
-def label(labels: dict[str, dict[str, str]], code: str, lang: str) -> str:
-    """A code's label in ``lang`` (else Finnish); the code itself only when it has no label."""
-    names = labels.get(code) or {}
-    return names.get(lang) or names.get("fi") or code
 
 
 def map_url(address: str | None, municipality: str | None) -> str | None:
@@ -49,9 +39,9 @@ def _t(text, lang: str) -> str | None:
 def card(activity: Activity, lang: str, score: float | None = None, why: str | None = None) -> dict:
     """The public JSON form of an activity (the API contract's `activity`)."""
     a = activity
-    area = _AREAS.get(a.area or "", {}).get(lang, a.area)
+    area = AREAS.get(a.area or "", {}).get(lang, a.area)
     place = ", ".join(p for p in (area, a.municipality.name(lang) if a.municipality else None) if p)
-    cost = _t(a.cost.text, lang) or (_FREE.get(lang, _FREE["fi"]) if a.cost.free else None)
+    cost = _t(a.cost.text, lang) or (FREE.get(lang, FREE["fi"]) if a.cost.free else None)
     return {
         "id": a.id,
         "name": a.name.get(lang),
@@ -63,7 +53,7 @@ def card(activity: Activity, lang: str, score: float | None = None, why: str | N
         "municipality_fi": a.municipality.fi if a.municipality else None,
         "municipality_code": a.municipality.code if a.municipality else None,
         "online": a.online,
-        "place": place or _ONLINE.get(lang, _ONLINE["fi"]),
+        "place": place or ONLINE.get(lang, ONLINE["fi"]).capitalize(),
         "address": a.address,
         "languages": list(a.languages),
         "audience": list(a.audience),
@@ -84,7 +74,7 @@ def card(activity: Activity, lang: str, score: float | None = None, why: str | N
         "checked": a.checked.isoformat(),     # last checked: confirmed by the organiser, else updated
         "status": a.status,
         "demo": a.source == "demo",
-        "demo_label": _DEMO.get(lang, _DEMO["fi"]) if a.source == "demo" else None,
+        "demo_label": DEMO.get(lang, DEMO["fi"]) if a.source == "demo" else None,
         "text_lang": a.description.lang_of(lang),
         "inferred": list(a.inferred),       # imported fields guessed from the text: staff check them
         "score": round(score, 4) if score is not None else None,

@@ -15,11 +15,13 @@ from functools import lru_cache
 import numpy as np
 
 from mukaan.catalogue.schema import KINDS, TOPICS, Activity
-from mukaan.catalogue.taxonomy import detect, kind_label, topic_label
+from mukaan.catalogue.taxonomy import detect
 from mukaan.gazette import District, find_districts, gazette
 from mukaan.nlp import fold, pipeline
 from mukaan.settings import Settings
 from mukaan.texts import say
+from mukaan.texts.cards import ONLINE, WHY, YOUR_DISTRICT
+from mukaan.texts.labels import kind_label, topic_label
 
 MODES = ("hybrid", "dense", "lexical")
 ANN_CANDIDATES = 1000   # nearest vectors fetched from the ANN index before filtering
@@ -197,17 +199,6 @@ class Signals:
         return combined - w.away * self.away
 
 
-# "Vertaistuki aiheesta suru ja menetys – Vantaa." (kind, the topics shared with the query, place)
-_WHY = {
-    "fi": (" aiheesta {topics}", "{kind}{about} – {place}."),
-    "sv": (" om {topics}", "{kind}{about} – {place}."),
-    "en": (" about {topics}", "{kind}{about} – {place}."),
-}
-_ONLINE = {"fi": "verkossa", "sv": "på nätet", "en": "online"}
-_YOUR_DISTRICT = {"fi": "Samassa kaupunginosassa kuin sinä.", "sv": "I samma stadsdel som du.",
-                  "en": "In your part of town."}
-
-
 def resident_district(query: str, lang: str, municipality: str | None) -> District | None:
     """The district the resident named: the municipality filter itself ("Tapiola"), else the
     first district the query names in the filter's municipality ("asun Tapiolassa")."""
@@ -239,16 +230,16 @@ def in_district(activity: Activity, district: District | None) -> bool:
 def explain(activity: Activity, query_topics: list[str], lang: str, district: District | None = None) -> str:
     """A one-line reason in ``lang``: the topics it shares with the query, kind and place;
     when the activity is in the resident's own district, that too."""
-    lang = lang if lang in _WHY else "fi"
+    lang = lang if lang in WHY else "fi"
     shared = [t for t in query_topics if t in activity.topics]
-    place = activity.municipality.name(lang) if activity.municipality else _ONLINE[lang]
+    place = activity.municipality.name(lang) if activity.municipality else ONLINE[lang]
     if district:
         place = f"{district.name(lang)}, {place}"
     if activity.municipality and activity.online:
-        place += f" / {_ONLINE[lang]}"
-    about = _WHY[lang][0].format(topics=say("and", lang).join(topic_label(t, lang) for t in shared)) if shared else ""
-    why = _WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), about=about, place=place)
-    return f"{why} {_YOUR_DISTRICT[lang]}" if district else why
+        place += f" / {ONLINE[lang]}"
+    about = WHY[lang][0].format(topics=say("and", lang).join(topic_label(t, lang) for t in shared)) if shared else ""
+    why = WHY[lang][1].format(kind=kind_label(activity.kind, lang).capitalize(), about=about, place=place)
+    return f"{why} {YOUR_DISTRICT[lang]}" if district else why
 
 
 def rank(sig: Signals, mode: str, weights: Weights, limit: int, lang: str) -> list[Result]:

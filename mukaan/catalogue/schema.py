@@ -13,6 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from mukaan.gazette import Municipality
+from mukaan.texts import LANGS
 
 KINDS = (
     "peer_support", "volunteering", "befriending", "club",
@@ -25,7 +26,6 @@ TOPICS = (
     "exercise", "culture", "nature", "neurodivergence",
 )
 AUDIENCES = ("children", "youth", "adults", "seniors", "families")
-LANGS = ("fi", "sv", "en")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ACCESSIBILITY = (
     "wheelchair", "induction_loop", "step_free", "accessible_toilet", "sign_language",
@@ -238,8 +238,3 @@ class Activity(_Strict):
     @property
     def is_national(self) -> bool:
         return self.municipality is None
-
-    def passage(self, lang: str = "fi") -> str:
-        """The text that is embedded and indexed for this activity in ``lang``."""
-        parts = [self.name.get(lang), self.description.get(lang)]
-        return "\n".join(p for p in parts if p)

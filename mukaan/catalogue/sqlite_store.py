@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from mukaan.catalogue.schema import LANGS, Activity
-from mukaan.catalogue.taxonomy import kind_label, topic_label
 from mukaan.sqlite import connect
+from mukaan.texts.labels import kind_label, topic_label
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS activities (

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from mukaan.texts.cards import CLOCK
+
 _T = r"\d{1,2}(?:[.:]\d\d)?"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b"
 _NOT_TIMES = r"(?:times|hours|years|sessions|weeks|people)\b"
@@ -22,7 +24,6 @@ _EN_RANGE = re.compile(
     re.IGNORECASE)
 # A time in Finnish or Swedish after "klo" / "kl.": "klo 18–21", "kl. 17.30".
 _NORDIC = re.compile(rf"\b(?P<word>klo|kello|kl\.?)\s?(?P<a>{_T})(?:\s?[–-]\s?(?P<b>{_T}))?(?![\d:])")
-_WORD = {"fi": "klo", "sv": "kl."}
 NOON, MIDNIGHT = 12 * 60, 24 * 60
 
 
@@ -82,14 +83,14 @@ def _nordic_time(t: str) -> str:
 
 def _nordic(m: re.Match, lang: str) -> str:
     times = "–".join(_nordic_time(t) for t in (m["a"], m["b"]) if t)
-    return f"{_WORD[lang]} {times}"
+    return f"{CLOCK[lang]} {times}"
 
 
 def normalise(text: str, lang: str) -> str:
     """``text`` with its times written in the format of ``lang``."""
     if lang == "en":
         return _EN_RANGE.sub(_en_range, text)
-    if lang in _WORD:
+    if lang in CLOCK:
         return _NORDIC.sub(lambda m: _nordic(m, lang), text)
     return text
 
@@ -103,6 +104,6 @@ def problems(text: str, lang: str) -> list[str]:
         found.append("a time with a colon")
     if lang == "en" and re.search(r"(?<!12 )\bnoon\b", text):
         found.append("'noon' without '12'")
-    if lang in _WORD and re.search(r"\b(am|pm)\b", text):
+    if lang in CLOCK and re.search(r"\b(am|pm)\b", text):
         found.append("am/pm in a Finnish or Swedish text")
     return found

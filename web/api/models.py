@@ -5,7 +5,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-Lang = Literal["fi", "sv", "en"]
+from mukaan.texts import Lang
 
 
 class ChatRequest(BaseModel):
@@ -39,6 +39,5 @@ class ChatResponse(BaseModel):
 class SearchResponse(BaseModel):
     results: list[dict[str, Any]]
     total: int
-    widened: bool = False
     good_match: bool = Field(True, description="false: nothing fits the words well; the results are "
                                                "the nearest alternatives")

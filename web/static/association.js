@@ -8,11 +8,10 @@
 
 import { activityCard } from "./cards.js";
 import { $, $$, applyTexts, el, formatDate } from "./dom.js";
-import { pickLang, t } from "./texts.js";
+import { LANGS, pickLang, t } from "./texts.js";
 
 const TOKEN_KEY = "mukaan-edit-link";
 const LANG_KEY = "mukaan-editor-lang";
-const LANGS = ["fi", "sv", "en"];
 const TEXT_FIELDS = { name: 120, description: 2000, how_to_join: 600, schedule: 300, cost_text: 200 };
 const LONG = new Set(["description", "how_to_join"]);
 const PLAIN_FIELDS = { municipality: 80, address: 200, url: 300, email: 200, phone: 40 };

@@ -20,19 +20,10 @@ from mukaan.catalogue.loader import Problem
 from mukaan.catalogue.schema import AUDIENCES, LANGS
 from mukaan.gazette import gazette
 from mukaan.nlp import fold
+from mukaan.texts.imports import AND, ASK_HOW_TO_JOIN, ASK_ORGANISER, AT, DAYS
 
 Record = tuple[dict, None, int]          # raw activity fields, no YAML node, line in the file
 
-ASK_ORGANISER = {"fi": "Kysy ajankohtaa järjestäjältä.", "sv": "Fråga arrangören om tiderna.",
-                 "en": "Ask the organiser for the times."}
-ASK_HOW_TO_JOIN = {"fi": "Kysy osallistumisesta järjestäjältä.", "sv": "Fråga arrangören hur du kan delta.",
-                   "en": "Ask the organiser how to take part."}
-_DAYS = {"fi": ("maanantaisin", "tiistaisin", "keskiviikkoisin", "torstaisin", "perjantaisin",
-                "lauantaisin", "sunnuntaisin"),
-         "sv": ("måndagar", "tisdagar", "onsdagar", "torsdagar", "fredagar", "lördagar", "söndagar"),
-         "en": ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")}
-AND = {"fi": "ja", "sv": "och", "en": "and"}
-_AT = {"fi": " klo {}", "sv": " kl. {}", "en": ", {}"}
 
 
 @dataclass(frozen=True)
@@ -285,11 +276,11 @@ def weekly_text(weekdays: list[str], start: str | None, end: str | None) -> dict
     """``Tiistaisin ja torstaisin klo 17.00–18.30`` in fi, sv and en."""
     from mukaan.catalogue.schema import WEEKDAYS
     out = {}
-    for lang, names in _DAYS.items():
+    for lang, names in DAYS.items():
         days = [names[WEEKDAYS.index(d)] for d in weekdays if d in WEEKDAYS]
         joined = join_words(days, lang)
         span = f"{start}–{end}" if start and end else start
-        text = joined + (_AT[lang].format(span.replace(":", ".") if lang != "en" else span) if span else "")
+        text = joined + (AT[lang].format(span.replace(":", ".") if lang != "en" else span) if span else "")
         out[lang] = text[0].upper() + text[1:]
     return out
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from mukaan.catalogue.formats.common import clean, slug
 from mukaan.catalogue.loader import shown
 from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
-from mukaan.catalogue.taxonomy import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, KIND_LABELS, TOPIC_LABELS
+from mukaan.texts.labels import ACCESSIBILITY_LABELS, AUDIENCE_LABELS, KIND_LABELS, TOPIC_LABELS
 
 HSDS_VERSION = "3.0"
 PROFILE_FILE = Path(__file__).parent / "hsds_profile.json"

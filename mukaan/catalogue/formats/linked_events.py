@@ -33,6 +33,7 @@ from mukaan.catalogue.loader import Problem
 from mukaan.catalogue.schema import AUDIENCES, LANGS
 from mukaan.gazette import gazette
 from mukaan.nlp import fold
+from mukaan.texts.imports import AT, LE_HOW_TO_JOIN
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
@@ -72,9 +73,6 @@ LE_AUDIENCES = {
     "yso:p2433": "seniors", "ikaantyneet": "seniors", "seniorit": "seniors", "aldre": "seniors",
     "yso:p13050": "families", "lapsiperheet": "families", "barnfamiljer": "families", "families": "families",
 }
-LE_HOW_TO_JOIN = {"fi": "Katso lisätiedot ja mahdollinen ilmoittautuminen tapahtuman sivulta.",
-                  "sv": "Se mer information och eventuell anmälan på evenemangets sida.",
-                  "en": "See the event page for details and any registration."}
 SKIPPED_STATUS = {"EventCancelled": "cancelled", "EventPostponed": "postponed (no new time yet)"}
 
 
@@ -109,8 +107,7 @@ def _when(dates: list[dt.date], start: str | None, end: str | None, lang: str) -
     text = join_words(days, lang)
     if start:
         span = f"{start}–{end}" if end else start
-        text += {"fi": f" klo {span.replace(':', '.')}", "sv": f" kl. {span.replace(':', '.')}",
-                 "en": f", {span}"}[lang]
+        text += AT[lang].format(span if lang == "en" else span.replace(":", "."))
     return text
 
 

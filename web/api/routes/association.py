@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse, JSONResponse
@@ -22,6 +21,7 @@ from mukaan.catalogue.editing import ActivityEdit, as_edit, build, confirm, owne
 from mukaan.catalogue.present import card, taxonomy_options
 from mukaan.catalogue.ranking import today
 from mukaan.catalogue.schema import Activity
+from mukaan.texts import Lang
 from web.access import OrgDep, require_catalogue, same_site
 from web.api.deps import EditorialDep, SearcherDep, SettingsDep
 
@@ -33,7 +33,7 @@ WRITE = [Depends(same_site), Depends(require_catalogue)]
 
 class Proposal(BaseModel):
     edit: ActivityEdit
-    lang: Literal["fi", "sv", "en"] = "fi"
+    lang: Lang = "fi"
 
 
 def own_activity(activity_id: str, org: dict, searcher: Searcher) -> Activity:
@@ -50,7 +50,7 @@ async def association_page() -> FileResponse:
 
 
 @router.get("/api/association/options")
-async def options(org: OrgDep, lang: Literal["fi", "sv", "en"] = "fi") -> dict:
+async def options(org: OrgDep, lang: Lang = "fi") -> dict:
     """The organisation's name and the form's choices with labels in the editor's language."""
     return {"org_name": org["org_name"], **taxonomy_options(lang)}
 
@@ -78,7 +78,7 @@ def _state(change: dict | None) -> dict | None:
 
 @router.get("/api/association/activities/{activity_id}", dependencies=READ)
 async def my_activity(activity_id: str, org: OrgDep, searcher: SearcherDep, settings: SettingsDep,
-                      lang: Literal["fi", "sv", "en"] = "fi") -> dict:
+                      lang: Lang = "fi") -> dict:
     activity = own_activity(activity_id, org, searcher)
     return {"id": activity.id, "form": as_edit(activity), "card": card(activity, lang)}
 

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from mukaan.catalogue.backend import Searcher
 from mukaan.catalogue.formats import hsds_export as hsds
 from mukaan.nlp import fold
+from mukaan.texts import LANGS
 from web.access import require_catalogue
 from web.api.deps import SearcherDep
 
@@ -50,7 +51,7 @@ class _Index:
                 continue
             service = hsds.service(a)
             words = [a.name, a.description, a.how_to_join]
-            text = " ".join([*(t.get(lang) for t in words for lang in ("fi", "sv", "en") if t.has(lang)),
+            text = " ".join([*(t.get(lang) for t in words for lang in LANGS if t.has(lang)),
                              a.organizer.name, a.municipality.fi if a.municipality else ""])
             terms = {attr["taxonomy_term_id"] for attr in service["attributes"]}
             tax = {attr["taxonomy_term"]["taxonomy_id"] for attr in service["attributes"]}

@@ -7,22 +7,19 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
-from typing import Literal
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import FileResponse, Response
 
-from mukaan.catalogue.present import label
-from mukaan.catalogue.taxonomy import KIND_LABELS, LANGUAGE_NAMES, TOPIC_LABELS
 from mukaan.gazette import gazette
+from mukaan.texts import Lang
+from mukaan.texts.labels import KIND_LABELS, LANGUAGE_NAMES, TOPIC_LABELS, UNSAID, label
 from web.access import require_catalogue, require_staff
 from web.api.deps import NeedsLogDep, SearcherDep
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter()
-Lang = Literal["fi", "sv", "en"]
 # What a count's "-" means in each column: the resident did not say.
-UNSAID = {"fi": "ei kerrottu", "sv": "inte angivet", "en": "not given"}
 
 
 @router.get("/staff/needs", include_in_schema=False)

@@ -7,7 +7,7 @@ logged under the token's name.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi import Path as PathParam
@@ -21,6 +21,7 @@ from mukaan.catalogue.editorial import Editorial
 from mukaan.catalogue.present import card
 from mukaan.catalogue.ranking import today
 from mukaan.catalogue.schema import Activity
+from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
 from web.api.deps import EditorialDep, SearcherDep, SettingsDep
 
@@ -31,7 +32,6 @@ STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["staff"])
 READ = [Depends(require_catalogue)]
 WRITE = [Depends(same_site), Depends(require_catalogue)]
-Lang = Literal["fi", "sv", "en"]
 
 
 def _flat(form: dict, prefix: str = "") -> dict[str, str]:

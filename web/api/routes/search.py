@@ -14,6 +14,7 @@ from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan.catalogue.taxonomy import detect_topics
 from mukaan.gazette import gazette, resolve_fuzzy
 from mukaan.needs import is_unmet
+from mukaan.texts import Lang
 from web.access import require_catalogue
 from web.api.deps import NeedsLogDep, SearcherDep
 from web.api.models import SearchResponse
@@ -28,7 +29,7 @@ async def search(
     needs_log: NeedsLogDep,
     q: str = Query("", max_length=500, description="The need in the resident's own words"),
     municipality: str | None = Query(None, max_length=80, description="Finnish or Swedish name"),
-    lang: Literal["fi", "sv", "en"] = "fi",
+    lang: Lang = "fi",
     limit: int = Query(5, ge=1, le=50),
     mode: Literal["hybrid", "dense", "lexical"] = "hybrid",
     kind: list[str] = Query([], description="Filter: kinds (repeatable)"),

@@ -8,21 +8,20 @@ a referral is built from activity ids and a language, and forgotten after the re
 """
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from mukaan.catalogue.present import card, label, taxonomy_options
-from mukaan.catalogue.taxonomy import LANGUAGE_NAMES
+from mukaan.catalogue.present import card, taxonomy_options
 from mukaan.gazette import gazette
+from mukaan.texts import LANGS, Lang
+from mukaan.texts.cards import SLIP_FILENAMES, SLIP_TEXTS
+from mukaan.texts.labels import LANGUAGE_NAMES, label
 from web.access import require_catalogue, require_staff, staff_enabled
 from web.api.deps import SearcherDep, SettingsDep
-from web.slip import FPDF, SLIP_TEXTS, render_pdf
+from web.slip import FPDF, render_pdf
 
-Lang = Literal["fi", "sv", "en"]
 MAX_REFERRAL = 20
 
 router = APIRouter(prefix="/api/staff", tags=["staff"])
@@ -48,7 +47,7 @@ async def options(searcher: SearcherDep, lang: Lang = "fi") -> dict:
     a cheap way for the page to check that a token is right."""
     activities = searcher.snapshot().activities
     spoken = sorted({code for a in activities for code in a.languages},
-                    key=lambda c: (c not in ("fi", "sv", "en"), label(LANGUAGE_NAMES, c, lang)))
+                    key=lambda c: (c not in LANGS, label(LANGUAGE_NAMES, c, lang)))
     places = sorted(gazette(), key=lambda m: m.fi)
     return {
         **taxonomy_options(lang),
@@ -87,7 +86,7 @@ async def referral_pdf(body: ReferralRequest, searcher: SearcherDep) -> Response
         raise HTTPException(503, detail="PDF slips need the fpdf2 package: pip install fpdf2")
     cards = _cards(searcher, body.ids, body.lang)
     pdf = await run_in_threadpool(render_pdf, cards, body.lang)
-    filename = {"fi": "mukaan-lahete.pdf", "sv": "mukaan-hanvisning.pdf", "en": "mukaan-referral.pdf"}[body.lang]
+    filename = SLIP_FILENAMES[body.lang]
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})

@@ -1,5 +1,6 @@
-"""Sentences the actions and the web app say, in Finnish, Swedish and English. Plain language: short
-sentences and common words. Fixed bot replies live in bot/domain.yml instead."""
+"""What the conversation says: the actions' sentences and the chat API's notices, looked up
+with ``say(key, lang, **values)``. Plain language: short sentences and common words. Fixed
+bot replies live in bot/domain.yml instead."""
 from __future__ import annotations
 
 TEXTS: dict[str, dict[str, str]] = {
