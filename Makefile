@@ -55,7 +55,7 @@ node_modules/axe-core/axe.min.js: package.json
 	scripts/install-browser.sh
 	@touch $@
 
-# Debian's redis-server for the multi-instance tests (tests/test_multi_instance.py); the
+# Debian's redis-server for the multi-instance tests (tests/system/test_multi_instance.py); the
 # tests start their own servers on loopback, no system service is started.
 services:
 	scripts/install-services.sh

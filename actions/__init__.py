@@ -7,6 +7,9 @@
   search.py        the search form's question, the search itself, "more" / "something else",
                    "nearer" (in person only, the named district first), activity details
   conversation.py  crisis reply, start over, change of language
+  services.py      the services the actions use, handed in by whoever runs them
 
-What the actions say is in mukaan/texts.py (fixed replies are in bot/domain.yml).
+What the actions say is in mukaan/texts/ (fixed replies are in bot/domain.yml).
+
+May import: mukaan (core, catalogue, services) and rasa_sdk; never web/.
 """

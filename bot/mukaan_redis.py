@@ -3,7 +3,7 @@
 Lock store: Rasa's RedisLockStore reads a conversation's ticket lock, changes it and writes
 it back in separate commands. Two instances that receive messages of one conversation at the
 same moment can then draw the same ticket and process both turns at once, and one of the
-turns goes missing from the tracker (seen in tests/test_multi_instance.py). Here every change
+turns goes missing from the tracker (seen in tests/system/test_multi_instance.py). Here every change
 of a lock runs as one Redis transaction (WATCH, read, MULTI, write, EXEC; retried when
 another instance changed the lock in between), and a lock nobody waits for is deleted in the
 same transaction.

@@ -3,7 +3,7 @@
 
     .venv/bin/python -m scripts.normalise_times [DIR]
 
-tests/test_schedule_times.py checks that every bundled schedule text stays in the format.
+tests/unit/mukaan/catalogue/test_schedule_times.py checks that every bundled schedule text stays in the format.
 """
 from __future__ import annotations
 

@@ -23,7 +23,8 @@ from mukaan.catalogue.sqlite_search import SqliteSearcher
 from mukaan.catalogue.sqlite_store import Store
 from mukaan.settings import ROOT, Settings, get_settings
 
-FIXTURES = Path(__file__).parent / "fixtures"
+TESTS = Path(__file__).parent          # the test data folders: fixtures/, eval/, nlu/, stories/
+FIXTURES = TESTS / "fixtures"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 
 

@@ -11,8 +11,9 @@ Two routes, and a message is a crisis when either says so:
   kerron" is set aside as a joke by the word lists, and taken back when the classifier finds
   the message alarming (from the threshold ``calm_veto``).
 
-``replies.py`` holds what the reply says for each class. The package imports ``mukaan.nlp``
-and ``mukaan.settings`` only; the encoder of the semantic route is handed in by the caller
+``replies.py`` puts the reply together for each class (its words are in mukaan/texts/crisis.py).
+The package imports ``mukaan.nlp``, ``mukaan.texts`` and ``mukaan.settings`` only (its training
+command, ``__main__.py``, also loads the catalogue's embedding model); the encoder of the semantic route is handed in by the caller
 (the web app passes the search's embedder), so nothing here loads a model by itself.
 """
 from __future__ import annotations

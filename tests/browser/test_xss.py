@@ -5,7 +5,7 @@ whose name, description, organiser, times, place and address carry <script>, <im
 console with its referral slip, the kiosk, the QR code's SVG and the PDF slip.
 
 The browser runs with the Content-Security-Policy switched off (bypass_csp), so these tests
-check the escaping itself; the CSP is a second wall, tested in tests/test_api.py. A payload
+check the escaping itself; the CSP is a second wall, tested in tests/unit/web/test_api.py. A payload
 that ran would set window.__xss; one that was parsed as HTML would leave elements behind.
 The stored case runs its own web app (a uvicorn process on port 8772) over a temporary index
 holding the fixture catalogue and the hostile activity; Rasa is not running there, so chat

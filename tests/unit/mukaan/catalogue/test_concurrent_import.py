@@ -22,8 +22,9 @@ from mukaan.catalogue.loader import CatalogueError, load_dir
 from mukaan.catalogue.sqlite_search import SqliteSearcher
 from mukaan.catalogue.sqlite_store import Store
 from mukaan.settings import get_settings
+from tests.conftest import FIXTURES
 
-IMPORT = Path(__file__).parent / "fixtures" / "import"
+IMPORT = FIXTURES / "import"
 QUERIES = [("", "fi"), ("omaishoitajan vertaistuki", "fi"), ("kielikahvila", "fi"), ("stödgrupp för sörjande", "sv"),
            ("vapaaehtoistyö Espoossa", "fi"), ("seniorikuoro", "fi"), ("'; DROP TABLE activities; --", "fi")]
 SEARCH_THREADS = 2

@@ -13,8 +13,9 @@ from mukaan.catalogue.importers import detect_format, export_hsds, import_file, 
 from mukaan.catalogue.loader import CatalogueError, load_dir, read_yaml
 from mukaan.catalogue.sqlite_store import Store
 from mukaan.settings import Settings
+from tests.conftest import FIXTURES
 
-IMPORT = Path(__file__).parent / "fixtures" / "import"
+IMPORT = FIXTURES / "import"
 AS_OF = dt.date(2026, 10, 1)          # the Linked Events fixture's events are upcoming on this day
 
 

@@ -1,12 +1,11 @@
 """The crisis check catches every crisis message and leaves everyday phrases alone: the lexicon
-route alone (tests here), and with the semantic route (tests/test_safety_semantic.py)."""
-from pathlib import Path
+route alone (tests here), and with the semantic route (tests/unit/mukaan/safety/test_safety_semantic.py)."""
 
 import pytest
 import yaml
 
 from mukaan.safety import check, crisis_reply
-from tests.conftest import SHARED_EVAL
+from tests.conftest import SHARED_EVAL, TESTS
 
 OWN_CRISIS = [
     ("fi", "mä en jaksa enää elää"), ("fi", "haluisin vaan kuolla pois"), ("fi", "ajattelen itsemurhaa joka päivä"),
@@ -32,7 +31,7 @@ OWN_CALM = [
 def _cases(kind):
     """The shared development cases and the project's own case file."""
     out = []
-    for path in (SHARED_EVAL / "crisis.yaml", Path(__file__).parent / "eval" / "crisis_cases.yaml"):
+    for path in (SHARED_EVAL / "crisis.yaml", TESTS / "eval" / "crisis_cases.yaml"):
         if path.exists():
             out += [(c["lang"], c["say"]) for c in yaml.safe_load(path.read_text(encoding="utf-8"))[kind]]
     return out

@@ -22,11 +22,11 @@ from fastapi.testclient import TestClient
 from devtools.stack import Stack
 from mukaan.catalogue.loader import load_dir
 from mukaan.catalogue.sqlite_store import Store, check_index
-from tests.conftest import settings_with
+from tests.conftest import FIXTURES, settings_with
 from web import main as web_main
 from web.main import create_app, last_good_path
 
-FIXTURE_CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
+FIXTURE_CATALOGUE = FIXTURES / "catalogue"
 WEB_PORT = 8770
 DEAD_RASA_PORT = 9079                       # nothing listens there
 DEAD_RASA = f"http://127.0.0.1:{DEAD_RASA_PORT}"

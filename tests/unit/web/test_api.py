@@ -135,7 +135,7 @@ def test_long_conversation_action_calls_are_not_refused(client):
 
 def test_action_calls_need_the_action_token(client, monkeypatch):
     """With the setting action_token (always set by `make run`), /webhook runs only the calls
-    that carry it: Rasa's (bot/endpoints.yml). Real Rasa sending it: tests/test_e2e.py."""
+    that carry it: Rasa's (bot/endpoints.yml). Real Rasa sending it: tests/system/test_e2e.py."""
     call = start_over_call("token-test")
     monkeypatch.setattr(client.app.state.settings, "action_token", "s3cret-action-token")
     for headers in ({}, {"X-Mukaan-Action-Token": "wrong"}, {"X-Mukaan-Action-Token": ""}):

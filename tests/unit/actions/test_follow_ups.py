@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.search import ActionSearch, ActionSearchMore
 from actions.slots import ValidateSlotMappings, follow_up
 from mukaan.texts import say
-from tests.test_actions import extract, run, tracker
+from tests.unit.actions.test_actions import extract, run, tracker
 
 pytestmark = pytest.mark.usefixtures("action_services")
 

@@ -2,8 +2,7 @@
 candidates, only changed activities are embedded and written again, a failed rebuild leaves
 the old catalogue, the BM25 statistics stay exact, the ranking equals SQLite's, and one
 setting selects the backend. The shared behaviour (filters, ranking, "why") is tested on both
-backends in tests/test_search.py. The server is real (tests/conftest.py, pg_server)."""
-from pathlib import Path
+backends in tests/unit/mukaan/catalogue/test_search.py. The server is real (tests/conftest.py, pg_server)."""
 
 import numpy as np
 import psycopg
@@ -18,8 +17,7 @@ from mukaan.catalogue.ranking import Filters
 from mukaan.catalogue.sqlite_store import passage_langs, passage_text
 from mukaan.settings import get_settings
 from scripts.bench_scale import synthetic_batches
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.conftest import FIXTURES
 
 
 @pytest.fixture

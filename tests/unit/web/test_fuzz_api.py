@@ -72,7 +72,7 @@ def test_no_operation_answers_with_a_server_error(client, case):
 
 def test_the_schema_covers_the_public_api():
     """The fuzzing above reaches every public operation (the pages and /webhook are not in the
-    schema; tests/test_hostile_input.py covers them)."""
+    schema; tests/unit/web/test_hostile_input.py covers them)."""
     operations = {(op.ok().method.upper(), op.ok().path) for op in schema.get_all_operations()}
     assert {("POST", "/api/chat"), ("GET", "/api/activities/search"), ("POST", "/api/staff/referral.pdf"),
             ("GET", "/api/staff/activities"), ("GET", "/api/qr/{activity_id}.svg"), ("GET", "/health"),

@@ -7,7 +7,6 @@ past events, missing organisers, and texts in the language they are in."""
 import datetime as dt
 import shutil
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -17,9 +16,10 @@ from mukaan.catalogue.loader import CatalogueError, load_dir, read_yaml
 from mukaan.catalogue.present import card
 from mukaan.catalogue.sqlite_store import Store
 from mukaan.settings import ROOT, Settings
+from tests.conftest import FIXTURES
 
 SAMPLES = ROOT.parent / "shared" / "samples"
-IMPORT = Path(__file__).parent / "fixtures" / "import"
+IMPORT = FIXTURES / "import"
 
 
 def _one(activities):

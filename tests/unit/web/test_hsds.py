@@ -6,7 +6,6 @@ parts of the compiled service schema that define them."""
 import json
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,9 +14,10 @@ from jsonschema import Draft202012Validator, FormatChecker
 from mukaan.catalogue.formats.hsds_export import export_hsds, organizations, uid
 from mukaan.catalogue.importers import read_hsds
 from mukaan.settings import ROOT, get_settings
+from tests.conftest import FIXTURES
 from web.main import create_app
 
-SERVICE_SCHEMA = json.loads((Path(__file__).parent / "fixtures" / "hsds" / "compiled_service.json")
+SERVICE_SCHEMA = json.loads((FIXTURES / "hsds" / "compiled_service.json")
                             .read_text(encoding="utf-8"))
 SAMPLES = ROOT.parent / "shared" / "samples"
 _PROPS = SERVICE_SCHEMA["properties"]

@@ -1,6 +1,6 @@
 """Search over the catalogue: ranking, filters and "why this". Every test that takes
 ``small_searcher`` or ``catalogue_searcher`` runs on both backends, SQLite and PostgreSQL +
-pgvector (tests/conftest.py); tests/test_postgres.py has PostgreSQL's own."""
+pgvector (tests/conftest.py); tests/unit/mukaan/catalogue/test_postgres.py has PostgreSQL's own."""
 import datetime as dt
 
 import numpy as np
@@ -75,7 +75,7 @@ def test_real_catalogue_municipality_filter(catalogue_searcher):
 
 
 def test_approximate_index_gives_the_same_top_result(small_store, embedder, monkeypatch):
-    """SQLite's in-process ANN (usearch); PostgreSQL's HNSW is in tests/test_postgres.py."""
+    """SQLite's in-process ANN (usearch); PostgreSQL's HNSW is in tests/unit/mukaan/catalogue/test_postgres.py."""
     from mukaan.settings import Settings
     exact = SqliteSearcher(small_store, Settings(), embedder).search("metsäretki lauantaina", limit=3)
     approx_searcher = SqliteSearcher(small_store, Settings(ann_min_vectors=1), embedder)
@@ -123,7 +123,7 @@ def test_volunteering_ranks_lower_unless_asked_for(catalogue_searcher):
 
 def test_activities_that_are_over_are_left_out(catalogue_searcher, monkeypatch):
     """An activity is found up to its last date, and never after it (on every backend).
-    Freshness is set aside here (tests/test_association.py): in 2030 nothing is confirmed."""
+    Freshness is set aside here (tests/unit/web/test_association.py): in 2030 nothing is confirmed."""
     monkeypatch.setattr(get_settings(), "freshness_hide_months", 0)
     def found(day, **filters):
         f = Filters(municipality="Porvoo", today=day, **filters)

@@ -6,7 +6,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.search import ActionSearch
 from actions.slots import ValidateSlotMappings
 from mukaan.catalogue.fit import Person, age_group_of, asked_languages, fits
-from tests.test_actions import run, tracker
+from tests.unit.actions.test_actions import run, tracker
 
 pytestmark = pytest.mark.usefixtures("action_services")
 
