@@ -13,8 +13,9 @@ Two routes, and a message is a crisis when either says so:
 
 ``replies.py`` puts the reply together for each class (its words are in mukaan/texts/crisis.py).
 The package imports ``mukaan.nlp``, ``mukaan.texts`` and ``mukaan.settings`` only (its training
-command, ``__main__.py``, also loads the catalogue's embedding model); the encoder of the semantic route is handed in by the caller
-(the web app passes the search's embedder), so nothing here loads a model by itself.
+command, ``__main__.py``, also loads the catalogue's embedding model); the encoder of the
+semantic route is handed in by the caller (the web app passes the search's embedder), so the
+check itself never loads a model.
 """
 from __future__ import annotations
 
