@@ -72,7 +72,7 @@ def person_of(tracker: Tracker) -> Person:
 
 def fitting(query: str, lang: str, limit: int, filters: Filters, exclude: tuple[str, ...],
             person: Person) -> list:
-    """The best ``limit`` results that fit the person (catalogue/fit.py)."""
+    """The best ``limit`` results that fit the person (mukaan/catalogue/fit.py)."""
     results = services().searcher.search(query, lang=lang, limit=limit * CANDIDATES, filters=filters, exclude=exclude)
     return [r for r in results if fits(r.activity, person)][:limit]
 
@@ -149,7 +149,7 @@ class ActionAskSituation(Action):
         return []
 
 
-# Topics after which the next question first says a word of sympathy (mukaan/texts.py).
+# Topics after which the next question first says a word of sympathy (mukaan/texts/).
 SYMPATHY = {"grief": "sympathy_grief"}
 SYMPATHY.update(dict.fromkeys(("mental_health", "chronic_illness", "memory_disorders", "caregiving",
                                "violence", "divorce", "substance_use"), "sympathy_hard"))

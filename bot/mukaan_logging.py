@@ -3,7 +3,7 @@
 Rasa's REST channel logs the message text at ERROR level when a turn is cancelled (the web
 app gave up waiting: `rest.message.received.timeout`) or fails; Rasa Pro anonymises such
 fields, Open Source does not. This filter, attached by bot/logging.yml (`rasa run
---logging-config-file bot/logging.yml`, as mukaan/stack.py and deploy/rasa.Dockerfile do), drops
+--logging-config-file bot/logging.yml`, as devtools/stack.py and deploy/rasa.Dockerfile do), drops
 the conversation fields from Rasa's structured (JSON) log records and keeps the event name.
 """
 from __future__ import annotations

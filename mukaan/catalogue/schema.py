@@ -158,7 +158,7 @@ class Activity(_Strict):
     accessibility_text: Text | None = None  # the publisher's own words on accessibility
     inferred: list[str] = []                # fields the importer inferred from the text: check them
     review: list[str] = []                  # what staff must fill in before the activity is shown
-    # Kept up by the association (catalogue/editorial.py): the day it last said the listing is
+    # Kept up by the association (mukaan/catalogue/editorial.py): the day it last said the listing is
     # still right (HSDS assured_date), and whether it runs now; paused and ended are not shown.
     confirmed: dt.date | None = None
     status: Literal["active", "paused", "ended"] = "active"

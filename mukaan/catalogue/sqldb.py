@@ -1,4 +1,4 @@
-"""One small SQL layer for the editorial tables (catalogue/editorial.py) over SQLite or
+"""One small SQL layer for the editorial tables (mukaan/catalogue/editorial.py) over SQLite or
 PostgreSQL, as the catalogue itself: the SQLite file by default, PostgreSQL when the setting
 ``database_url`` is set.
 

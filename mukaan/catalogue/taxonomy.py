@@ -117,7 +117,7 @@ KIND_STEMS = {
 
 # What residents say they want, rather than a kind's name, points to kinds softly: someone to
 # talk to fits a peer group or an adviser; company, a visiting friend or a meeting place. Each
-# cue gives its kinds a preference from 0 to 1 (catalogue/search.py, setting need_weight);
+# cue gives its kinds a preference from 0 to 1 (mukaan/catalogue/ranking.py, setting need_weight);
 # a kind the query names outright (KIND_STEMS) counts fully.
 NEED_CUES: list[tuple[dict[str, float], list[str]]] = [
     # to talk, with others in the same situation or with someone who knows

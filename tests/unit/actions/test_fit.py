@@ -1,4 +1,4 @@
-"""Fit to the person (catalogue/fit.py): age, languages and narrow groups, on the real
+"""Fit to the person (mukaan/catalogue/fit.py): age, languages and narrow groups, on the real
 catalogue's activities, and through the chat's search action in Finnish, Swedish and English."""
 import pytest
 from rasa_sdk.executor import CollectingDispatcher

@@ -1,5 +1,5 @@
 """Places residents name (issue 15, item 3): the district gazette (catalogue/data/districts.csv),
-inflected and spoken forms made by rule (catalogue/placenames.py), districts resolving to their
+inflected and spoken forms made by rule (mukaan/placenames.py), districts resolving to their
 municipality, and an activity in the resident's district ranking ahead with a "why" that says so."""
 import csv
 

@@ -42,7 +42,7 @@ def test_known_finnish_query_ranks_its_description_first(embedder):
 
 
 def test_onnx_queries_agree_with_sentence_transformers(embedder):
-    """Queries run on the ONNX export, passages on sentence-transformers (catalogue/embedding.py):
+    """Queries run on the ONNX export, passages on sentence-transformers (mukaan/catalogue/embedding.py):
     both must give the fp32 model's vectors, or queries and the index would drift apart."""
     assert embedder.backend == "onnx"
     for text in SENTENCES + ["x" * 3000]:                     # the last is cut at 512 tokens
