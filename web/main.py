@@ -34,6 +34,7 @@ from mukaan_catalogue.search import get_searcher
 from mukaan_catalogue.store import IndexProblem, check_index, copy_index
 from web import security
 from web.api.routes import actions, association, chat, health, hsds, needs, pages, reports, review, search, staff
+from web.api.routes import access_requests
 from web.rasa_client import RasaClient, Sessions
 from web.session_lang import session_languages
 
@@ -220,7 +221,8 @@ def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Mukaan", version="0.1.0", lifespan=lifespan,
                   description="Find association activities in Finland: chat and search API.")
-    for module in (health, chat, search, hsds, actions, staff, review, association, reports, pages, needs):
+    for module in (health, chat, search, hsds, actions, staff, review, association, reports, pages, needs,
+                   access_requests):
         app.include_router(module.router)
     app.add_exception_handler(sqlite3.DatabaseError, _catalogue_unreadable)
     app.add_exception_handler(RequestValidationError, _invalid_request)
