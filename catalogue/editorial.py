@@ -16,7 +16,8 @@ file ``editorial_database``, or PostgreSQL when ``database_url`` is set).
 - **Access requests**: an association asks for an edit link (/access): organisation, business
   ID, contact e-mail, language and a short message (scrubbed), ``pending`` until staff
   approve (a link is issued) or decline with a reason. The audit log has the request's
-  number, never the address or the message.
+  number, never the address or the message; declined requests are deleted after
+  ``audit_retention_months``.
 """
 from __future__ import annotations
 
@@ -219,6 +220,16 @@ class Editorial:
     def access_requests(self, status: str = "pending") -> list[dict]:
         return self.db.rows("SELECT * FROM editorial_access_requests WHERE status = :status "
                             "ORDER BY id DESC LIMIT 500", status=status)
+
+    def prune_access_requests(self, today: dt.date | None = None) -> int:
+        """Deletes declined requests (address, message) decided longer ago than the audit
+        retention time (0 months: kept). Approved ones stay: their address is where the
+        organisation's next link can go."""
+        if self.audit_months <= 0:
+            return 0
+        cutoff = months_before(today or now().date(), self.audit_months).isoformat()
+        return self.db.run("DELETE FROM editorial_access_requests WHERE status = 'declined' AND decided < :cutoff",
+                           cutoff=cutoff)
 
     def access_request(self, request_id: int) -> dict | None:
         return self.db.one("SELECT * FROM editorial_access_requests WHERE id = :id", id=request_id)

@@ -205,6 +205,11 @@ def test_a_new_organisation_is_declined_with_a_reason_then_approved_without_emai
         assert pending(app) == []
         assert app.post(f"/api/staff/access-requests/{request['id']}/approve", headers=AUTH).status_code == 404
         assert app.get("/api/staff/audit", headers=AUTH).json()["entries"][0]["action"] == "access declined"
+        declined = "SELECT count(*) AS n FROM editorial_access_requests WHERE status = 'declined'"
+        assert get_editorial().db.one(declined)["n"] == 1
+        # Declined requests (an address, a message) are deleted after the audit retention time.
+        get_editorial().db.run("UPDATE editorial_access_requests SET decided = '2000-01-01T00:00:00+00:00'")
+        assert pending(app) == [] and get_editorial().db.one(declined)["n"] == 0
 
         assert ask(app, org="", org_name=name, lang="en").status_code == 200
         [again] = pending(app)
@@ -252,6 +257,15 @@ def test_fields_are_checked_one_by_one_and_nothing_is_stored(sqlite_only):
             assert response.status_code == 422 and "xxxx" not in response.text
         assert pending(app) == []
         assert ask(app, message="x" * 500, business_id="").status_code == 200      # at the limit
+        # Control characters and direction marks do not reach the store; a lone surrogate is a 422.
+        raw = (b'{"org": "", "org_name": "Kuvitteellinen\\u0000 \\u202eyhdistys ry", "email": "a@example.org", '
+               b'"message": "hei \\u001b[31m punainen\\u200b"}')
+        json_type = {"Content-Type": "application/json"}
+        assert app.post("/api/access-requests", content=raw, headers=json_type).status_code == 200
+        latest = pending(app)[0]
+        assert latest["org_name"] == "Kuvitteellinen yhdistys ry" and latest["message"] == "hei [31m punainen"
+        lone = raw.replace(b"punainen", b"\\ud800")
+        assert app.post("/api/access-requests", content=lone, headers=json_type).status_code == 422
 
 
 def test_requests_are_rate_limited_and_cross_site_ones_refused(sqlite_only):

@@ -27,7 +27,7 @@ from mukaan import mail
 from mukaan.settings import get_settings
 from mukaan_catalogue.editorial import Editorial, get_editorial
 from mukaan_catalogue.hsds_export import organization_key
-from mukaan_catalogue.search import Searcher, get_searcher
+from mukaan_catalogue.search import Searcher, get_searcher, today
 from web.access import require_catalogue, require_staff, same_site
 from web.api.routes.review import Decision, organisations
 
@@ -56,6 +56,12 @@ def business_id_problem(value: str) -> str | None:
     if remainder == 1 or (0 if remainder == 0 else 11 - remainder) != int(match.group(2)):
         return "check_digit"
     return None
+
+
+def plain(text: str) -> str:
+    """One line of printable text: no control characters, no lone surrogates, single spaces."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
 
 
 def email_ok(value: str) -> bool:
@@ -93,7 +99,7 @@ async def request_access(body: AccessRequest, editorial: Editorial = Depends(get
     settings = get_settings()
     known = organisations(searcher)
     errors: dict[str, str] = {}
-    typed = " ".join(body.org_name.split())
+    typed, message = plain(body.org_name), plain(body.message)
     if body.org:
         if body.org not in known:
             errors["org"] = "unknown"
@@ -114,12 +120,12 @@ async def request_access(body: AccessRequest, editorial: Editorial = Depends(get
         errors["email"] = "required"
     elif not email_ok(email):
         errors["email"] = "email"
-    if len(body.message.strip()) > settings.access_request_max_chars:
+    if len(message) > settings.access_request_max_chars:
         errors["message"] = "too_long"
     if errors:
         return JSONResponse({"detail": "Check the fields marked.", "errors": errors}, status_code=422)
     editorial.request_access(org=org, org_name=name, known=org in known, business_id=business_id or None,
-                             email=email, lang=body.lang, message=body.message,
+                             email=email, lang=body.lang, message=message,
                              max_chars=settings.access_request_max_chars)
     return {"received": True}
 
@@ -132,6 +138,7 @@ def _live(link: dict | None) -> bool:
 
 @router.get("/api/staff/access-requests", dependencies=READ)
 async def pending_requests(who: str = Depends(require_staff), editorial: Editorial = Depends(get_editorial)) -> dict:
+    editorial.prune_access_requests(today())
     links = {row["org"]: row for row in editorial.links()}
     return {"mail_enabled": mail.mail_enabled(get_settings()),
             "requests": [{key: r[key] for key in ("id", "org", "org_name", "business_id", "email", "lang", "message",
