@@ -12,7 +12,7 @@ import datetime as dt
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate, make_msgid, parseaddr
 
 from mukaan.settings import Settings
 
@@ -25,7 +25,8 @@ LINK_MAIL = {
         "body": "Hei,\n\n"
                 "{org} voi nyt päivittää toimintojaan Mukaan-palvelussa. Avaa tämä linkki:\n\n"
                 "{link}\n\n"
-                "Linkki toimii {date} asti. Älä anna linkkiä muille: sillä voi muuttaa yhdistyksen tietoja.\n"
+                "Linkki toimii {date} asti.\n"
+                "Älä anna linkkiä muille: sillä voi muuttaa yhdistyksen tietoja.\n"
                 "Kaupungin työntekijä tarkistaa muutokset ennen kuin asukkaat näkevät ne.\n\n"
                 "Jos viesti tuli sinulle vahingossa, voit poistaa sen.\n\n"
                 "Terveisin\nMukaan\n",
@@ -35,7 +36,8 @@ LINK_MAIL = {
         "body": "Hej,\n\n"
                 "Nu kan {org} uppdatera sina aktiviteter i tjänsten Mukaan. Öppna den här länken:\n\n"
                 "{link}\n\n"
-                "Länken fungerar till och med {date}. Ge inte länken till andra: med den kan man ändra föreningens uppgifter.\n"
+                "Länken fungerar till och med {date}.\n"
+                "Ge inte länken till andra: med den kan man ändra föreningens uppgifter.\n"
                 "Stadens personal granskar ändringarna innan invånarna ser dem.\n\n"
                 "Om meddelandet kom till dig av misstag kan du radera det.\n\n"
                 "Hälsningar\nMukaan\n",
@@ -45,7 +47,8 @@ LINK_MAIL = {
         "body": "Hello,\n\n"
                 "{org} can now update its activities in the Mukaan service. Open this link:\n\n"
                 "{link}\n\n"
-                "The link works until {date}. Do not share it: anyone with it can change your association's information.\n"
+                "The link works until {date}.\n"
+                "Do not share it: anyone with it can change your association's information.\n"
                 "City staff check the changes before residents see them.\n\n"
                 "If this message reached you by mistake, you can delete it.\n\n"
                 "Best regards\nMukaan\n",
@@ -81,7 +84,7 @@ def link_message(settings: Settings, *, to: str, lang: str, org_name: str, link:
     message["To"] = to
     message["Subject"] = texts["subject"].format(org=org)
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=settings.smtp_from.rpartition("@")[2] or None)
+    message["Message-ID"] = make_msgid(domain=parseaddr(settings.smtp_from)[1].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(texts["body"].format(org=org, link=link, date=_date(expires, lang)))
     message["Content-Language"] = lang if lang in LINK_MAIL else "fi"     # after set_content: it clears Content-*
@@ -115,4 +118,5 @@ def send(settings: Settings, message: EmailMessage) -> None:
     except TimeoutError as exc:
         raise MailError("timeout", "the mail server did not answer in time") from exc
     except OSError as exc:
-        raise MailError("unreachable", f"the mail server cannot be reached ({exc.strerror or type(exc).__name__})") from exc
+        reason = exc.strerror or type(exc).__name__
+        raise MailError("unreachable", f"the mail server cannot be reached ({reason})") from exc

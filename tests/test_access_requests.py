@@ -172,6 +172,7 @@ def test_an_association_asks_and_staff_approve_the_link_by_email(backend, smtp, 
         [message] = smtp.messages
         assert smtp.recipients == [[CONTACT]]
         assert message["To"] == CONTACT and message["Content-Language"] == "sv"
+        assert message["From"] == "Mukaan <mukaan@example.org>" and message["Message-ID"].endswith("@example.org>")
         assert message["Subject"] == f"Mukaan: redigeringslänk – {ORG_NAME}"
         assert "Öppna den här länken" in message.get_content() and message.get_content_type() == "text/plain"
         assert link_in(message) == approved["link"]
@@ -244,7 +245,8 @@ def test_fields_are_checked_one_by_one_and_nothing_is_stored(sqlite_only):
             ({"email": "a..b@example.org"}, {"email": "email"}),
             ({"email": f"{CONTACT}\r\nBcc: victim@example.org"}, {"email": "email"}),
             ({"message": "x" * 501}, {"message": "too_long"}),
-            ({"org": "", "business_id": "12", "email": "x"}, {"org": "required", "business_id": "format", "email": "email"}),
+            ({"org": "", "business_id": "12", "email": "x"},
+             {"org": "required", "business_id": "format", "email": "email"}),
         ]
         for fields, errors in cases:
             response = ask(app, **fields)
@@ -332,7 +334,7 @@ def test_a_mail_failure_is_a_message_to_staff_and_the_link_still_works(backend, 
         [message] = smtp.messages
         assert message["Subject"] == f"Mukaan: edit link – {ORG_NAME}" and message["Content-Language"] == "en"
         assert link_in(message) == sent["link"]
-        assert f"The link works until {_english_date(sent['expires'])}." in message.get_content()
+        assert f"The link works until {_english_date(sent['expires'])}.\r\n" in message.get_content()
         assert works(sent) and not works(wrong)
         tokens = [r["link"].split("#", 1)[1] for r in (approved, tls, wrong, sent)]
         assert not any(t in app_log(caplog) for t in tokens) and CONTACT not in app_log(caplog)

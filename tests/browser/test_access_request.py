@@ -54,7 +54,8 @@ def web_url(tmp_path_factory, inbox):
     data = tmp_path_factory.mktemp("access-data")
     shutil.copy(get_settings().database, data / "catalogue.sqlite3")
     env = {"MUKAAN_STAFF_TOKEN": TOKEN, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
-           "MUKAAN_DATABASE": str(data / "catalogue.sqlite3"), "MUKAAN_EDITORIAL_DATABASE": str(data / "editorial.sqlite3"),
+           "MUKAAN_DATABASE": str(data / "catalogue.sqlite3"),
+           "MUKAAN_EDITORIAL_DATABASE": str(data / "editorial.sqlite3"),
            "MUKAAN_SMTP_HOST": "127.0.0.1", "MUKAAN_SMTP_PORT": str(inbox.port),
            "MUKAAN_SMTP_FROM": "mukaan@example.org", "MUKAAN_SMTP_STARTTLS": "false"}
     web = Stack(web_port=free_port(), rasa_port=free_port(), env=env, log_dir=tmp_path_factory.mktemp("access-logs"))

@@ -89,7 +89,8 @@ export function accessRequests({ json, guarded, say, button, T, date, lang, relo
   return {
     load,
     /** Where the link form posts: e-mailed when staff ticked the box. */
-    linkPath: () => (!$("#link-mail-choice").hidden && $("#link-mail").checked ? "/api/staff/links/mail" : "/api/staff/links"),
+    linkPath: () => (!$("#link-mail-choice").hidden && $("#link-mail").checked
+      ? "/api/staff/links/mail" : "/api/staff/links"),
     mailText,
   };
 }

@@ -234,6 +234,7 @@ async def mail_link(body: MailLink, request: Request, who: str = Depends(require
         raise HTTPException(409, detail="E-mail is not set up (MUKAAN_SMTP_HOST). Create the link and copy it.")
     contact = contacts(editorial).get(body.org)
     if contact is None:
-        raise HTTPException(409, detail="No e-mail address is known for this organisation. Create the link and copy it.")
+        raise HTTPException(409, detail="No e-mail address is known for this organisation. "
+                                        "Create the link and copy it.")
     return await issue_and_mail(editorial, request, org=body.org, name=name, who=who, to=contact["email"],
                                 lang=contact["lang"])
