@@ -57,7 +57,8 @@ def web_url(tmp_path_factory, inbox):
            "MUKAAN_DATABASE": str(data / "catalogue.sqlite3"),
            "MUKAAN_EDITORIAL_DATABASE": str(data / "editorial.sqlite3"),
            "MUKAAN_SMTP_HOST": "127.0.0.1", "MUKAAN_SMTP_PORT": str(inbox.port),
-           "MUKAAN_SMTP_FROM": "mukaan@example.org", "MUKAAN_SMTP_STARTTLS": "false"}
+           "MUKAAN_SMTP_FROM": "mukaan@example.org", "MUKAAN_SMTP_STARTTLS": "false",
+           "MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "0"}
     web = Stack(web_port=free_port(), rasa_port=free_port(), env=env, log_dir=tmp_path_factory.mktemp("access-logs"))
     web.start_web()
     deadline = time.time() + 180
@@ -121,7 +122,7 @@ def test_an_association_asks_for_a_link_and_staff_approve_it(page, context, web_
     staff.goto(f"{web_url}/staff/review")
     staff.fill("#token", TOKEN)
     staff.get_by_role("button", name="Kirjaudu", exact=True).click()
-    request = staff.locator("#access-requests .review-item")
+    request = staff.locator("#access-requests .review-item", has_text=CONTACT)
     expect(request).to_have_count(1)
     expect(request.locator("h3")).to_have_text(ORG_NAME)
     expect(request).to_contain_text(CONTACT)
@@ -135,7 +136,7 @@ def test_an_association_asks_for_a_link_and_staff_approve_it(page, context, web_
     expect(staff.locator("#access-box")).to_be_visible()
     expect(staff.locator("#access-made")).to_have_text(
         f"Linkki luotiin yhdistykselle {ORG_NAME}. Linkki lähetettiin sähköpostilla osoitteeseen {CONTACT}.")
-    expect(staff.locator("#access-requests")).to_have_text("Ei odottavia pyyntöjä.")
+    expect(request).to_have_count(0)                                   # no longer pending
     link = staff.locator("#access-url").input_value()
     [message] = inbox.messages
     assert message["To"] == CONTACT and message["Content-Language"] == "sv"
@@ -164,3 +165,24 @@ def test_an_association_asks_for_a_link_and_staff_approve_it(page, context, web_
     assert len(inbox.messages) == 2 and link_in(inbox.messages[1]) == staff.locator("#link-url").input_value()
     editor.reload()
     expect(editor.locator("#bad-link")).to_be_visible()                 # the first link stopped working
+    editor.get_by_role("link", name="Pyydä uusi muokkauslinkki").click()  # the way back to the request page
+    expect(editor.locator("h1")).to_have_text("Pyydä muokkauslinkki")
+
+
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+
+def test_what_an_association_writes_is_shown_as_text_to_staff(page, web_url):
+    """Stored XSS through the request form: the name and the message reach staff as text."""
+    sent = httpx.post(f"{web_url}/api/access-requests", json={
+        "org": "", "org_name": f"Kuvitteellinen {XSS} ry", "email": "xss@example.org", "message": XSS, "lang": "en"})
+    assert sent.status_code == 200, sent.text
+    page.goto(f"{web_url}/staff/review")
+    page.fill("#token", TOKEN)
+    page.get_by_role("button", name="Kirjaudu", exact=True).click()
+    item = page.locator("#access-requests .review-item", has_text="xss@example.org")
+    expect(item.locator("h3")).to_have_text(f"Kuvitteellinen {XSS} ry")
+    expect(item).to_contain_text("Uusi yhdistys: sillä ei ole vielä toimintaa luettelossa.")
+    expect(item.locator("p", has_text="window.__xss=2")).to_have_count(1)
+    assert item.locator("img, script").count() == 0
+    assert page.evaluate("window.__xss") is None

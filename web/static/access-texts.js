@@ -6,6 +6,7 @@
 export const ACCESS_TEXTS = {
   fi: {
     accessTitle: "Mukaan – pyydä muokkauslinkki",
+    accessAskLink: "Pyydä uusi muokkauslinkki",
     accessHeading: "Pyydä muokkauslinkki",
     accessIntro: "Yhdistys voi itse päivittää toimintansa tiedot Mukaan-palvelussa. Siihen tarvitaan muokkauslinkki. Täytä lomake. Kaupungin työntekijä tarkistaa pyynnön.",
     accessDemo: "Tämä on demo. Listan yhdistykset ovat keksittyjä.",
@@ -69,6 +70,7 @@ export const ACCESS_TEXTS = {
   },
   sv: {
     accessTitle: "Mukaan – be om en redigeringslänk",
+    accessAskLink: "Be om en ny redigeringslänk",
     accessHeading: "Be om en redigeringslänk",
     accessIntro: "En förening kan själv uppdatera uppgifterna om sina aktiviteter i Mukaan. Då behövs en redigeringslänk. Fyll i formuläret. Stadens personal granskar begäran.",
     accessDemo: "Det här är en demo. Föreningarna på listan är påhittade.",
@@ -131,6 +133,7 @@ export const ACCESS_TEXTS = {
   },
   en: {
     accessTitle: "Mukaan – ask for an edit link",
+    accessAskLink: "Ask for a new edit link",
     accessHeading: "Ask for an edit link",
     accessIntro: "An association can update its own activities in Mukaan. For that it needs an edit link. Fill in the form. City staff will check your request.",
     accessDemo: "This is a demo. The associations on the list are made up.",
