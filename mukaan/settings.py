@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,6 +125,19 @@ class Settings(BaseSettings):
     # Error reports from residents per client and hour (0 = no limit); their text's length.
     report_rate_per_hour: int = Field(10, ge=0)
     report_max_chars: int = Field(300, ge=20, le=2000)
+    # Associations' requests for an edit link (/access): per client and hour (0 = no limit),
+    # and the length of their optional message.
+    access_request_rate_per_hour: int = Field(5, ge=0)
+    access_request_max_chars: int = Field(500, ge=20, le=2000)
+    # E-mail of edit links (mukaan/mail.py). Unset smtp_host or smtp_from: no e-mail, staff
+    # copy the link. smtp_starttls: upgrade the connection to TLS before logging in.
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_from: str | None = None
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout: float = Field(10.0, gt=0, le=120)
     # The day Mukaan takes as today (YYYY-MM-DD): for demos and tests that travel in time.
     # Unset = the real date.
     today: dt.date | None = None

@@ -33,7 +33,20 @@ from mukaan.catalogue.sqlite_store import IndexProblem, check_index, copy_index
 from mukaan.services import Services
 from mukaan.settings import Settings, get_settings
 from web import security
-from web.api.routes import association, chat, health, hsds, needs, pages, reports, review, search, staff, webhook
+from web.api.routes import (
+    access_requests,
+    association,
+    chat,
+    health,
+    hsds,
+    needs,
+    pages,
+    reports,
+    review,
+    search,
+    staff,
+    webhook,
+)
 from web.rasa_client import RasaClient, Sessions
 from web.session_lang import session_languages
 
@@ -222,7 +235,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(title="Mukaan", version="0.1.0", lifespan=lifespan,
                   description="Find association activities in Finland: chat and search API.")
-    for module in (health, chat, search, hsds, webhook, staff, review, association, reports, pages, needs):
+    for module in (health, chat, search, hsds, webhook, staff, review, association, reports, pages, needs,
+                   access_requests):
         app.include_router(module.router)
     app.add_exception_handler(sqlite3.DatabaseError, _catalogue_unreadable)
     app.add_exception_handler(RequestValidationError, _invalid_request)

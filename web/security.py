@@ -1,6 +1,6 @@
 """HTTP hardening for the web app: security headers (a CSP without inline scripts), a request
-size limit, per-client rate limits on the chat, search and HSDS APIs (and an hourly one on
-error reports), and the CORS allow-list for sites that embed the widget.
+size limit, per-client rate limits on the chat, search and HSDS APIs (and hourly ones on error
+reports and access requests), and the CORS allow-list for sites that embed the widget.
 
 The size limit works twice: a declared Content-Length over the limit is answered at once with
 the limit in the message; a body without one (sent in chunks) is counted as it arrives by
@@ -23,6 +23,7 @@ RATE_LIMITED = ("/api/chat", "/api/activities/search")
 RATE_LIMITED_PREFIXES = ("/hsds/",)          # the HSDS read API, open to other systems
 ACTION_CALLS = "/webhook"
 REPORTS = "/api/reports"                     # residents' error reports: their own hourly limit
+ACCESS_REQUESTS = "/api/access-requests"     # associations asking for an edit link: the same
 
 
 class BodyLimit:
@@ -74,6 +75,7 @@ def install(app: FastAPI, settings: Settings) -> None:
            f"connect-src 'self'; frame-ancestors {frame_ancestors}; base-uri 'none'; form-action 'self'")
     per_minute = _Limiter(lambda: settings.rate_limit_per_minute, 60.0)
     reports = _Limiter(lambda: settings.report_rate_per_hour, 3600.0)
+    access_requests = _Limiter(lambda: settings.access_request_rate_per_hour, 3600.0)
     # Added first, so it sits inside `harden` (middleware added later wraps what came before).
     app.add_middleware(BodyLimit, max_body_size=settings.max_request_bytes,
                        max_action_call_size=settings.max_action_call_bytes)
@@ -86,7 +88,8 @@ def install(app: FastAPI, settings: Settings) -> None:
             return JSONResponse({"detail": f"Request too large (limit {limit} bytes)"}, status_code=413)
         client = request.client.host if request.client else "?"
         over = (is_rate_limited(request.url.path) and per_minute.over(client)) or \
-            (request.url.path == REPORTS and request.method == "POST" and reports.over(client))
+            (request.url.path == REPORTS and request.method == "POST" and reports.over(client)) or \
+            (request.url.path == ACCESS_REQUESTS and request.method == "POST" and access_requests.over(client))
         if over:
             return JSONResponse({"detail": "Too many requests. Please wait a moment."}, status_code=429,
                                 headers={"Retry-After": "30"})

@@ -175,3 +175,8 @@ def overlay(activities: list[Activity], published: dict[str, dict]) -> list[Acti
     for activity_id, data in published.items():
         by_id[activity_id] = Activity.model_validate(data)
     return list(by_id.values())
+
+
+def organisations(searcher) -> dict[str, str]:
+    """Organisation key → name, from the catalogue's organisers."""
+    return {owner(a): a.organizer.name for a in searcher.snapshot().activities if a.organizer}

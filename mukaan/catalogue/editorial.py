@@ -13,6 +13,11 @@ file ``editorial_database``, or PostgreSQL when ``database_url`` is set).
   than ``audit_retention_months`` are deleted.
 - **Reports**: a reason code and a short text, scrubbed of personal identifiers before they
   are stored; no session id, no address.
+- **Access requests**: an association asks for an edit link (/access): organisation, business
+  ID, contact e-mail, language and a short message (scrubbed), ``pending`` until staff
+  approve (a link is issued) or decline with a reason. The audit log has the request's
+  number, never the address or the message; declined requests are deleted after
+  ``audit_retention_months``.
 """
 from __future__ import annotations
 
@@ -38,7 +43,11 @@ CREATE TABLE IF NOT EXISTS editorial_audit (
     id {id}, at TEXT NOT NULL, who TEXT NOT NULL, action TEXT NOT NULL, activity_id TEXT, detail TEXT);
 CREATE TABLE IF NOT EXISTS editorial_reports (
     id {id}, activity_id TEXT NOT NULL, reason TEXT NOT NULL, note TEXT, created TEXT NOT NULL,
-    handled TEXT, handled_by TEXT)
+    handled TEXT, handled_by TEXT);
+CREATE TABLE IF NOT EXISTS editorial_access_requests (
+    id {id}, org TEXT NOT NULL, org_name TEXT NOT NULL, known INTEGER NOT NULL, business_id TEXT,
+    email TEXT NOT NULL, lang TEXT NOT NULL, message TEXT, status TEXT NOT NULL, reason TEXT,
+    created TEXT NOT NULL, decided TEXT, decided_by TEXT)
 """
 REPORT_REASONS = ("wrong_info", "ended", "contact", "other")
 STAFF_PREFIX = "staff:"
@@ -186,6 +195,55 @@ class Editorial:
                     at=_iso(now()), who=who, id=report_id)
         self.log(who, "report handled", row["activity_id"], f"report {report_id}")
         return True
+
+    # -- access requests ---------------------------------------------------------------------
+    def request_access(self, *, org: str, org_name: str, known: bool, business_id: str | None, email: str,
+                       lang: str, message: str | None, max_chars: int) -> int:
+        """Stores a request for an edit link; a pending one from the same address for the same
+        organisation is updated instead of repeated."""
+        params = dict(org=org, name=org_name, known=int(known), bid=business_id or None, email=email, lang=lang,
+                      message=scrub(" ".join((message or "").split()))[:max_chars] or None, at=_iso(now()))
+        pending = self.db.one("SELECT id FROM editorial_access_requests WHERE org = :org AND email = :email "
+                              "AND status = 'pending'", org=org, email=email)
+        if pending:
+            self.db.run("UPDATE editorial_access_requests SET org_name = :name, known = :known, business_id = :bid, "
+                        "lang = :lang, message = :message, created = :at WHERE id = :id", id=pending["id"], **params)
+            request_id = int(pending["id"])
+        else:
+            request_id = int(self.db.one("""INSERT INTO editorial_access_requests (org, org_name, known, business_id,
+                                            email, lang, message, status, created) VALUES (:org, :name, :known, :bid,
+                                            :email, :lang, :message, 'pending', :at) RETURNING id""", **params)["id"])
+        self.log("access form", "access requested", detail=f"request {request_id}: {org}")
+        return request_id
+
+    def access_requests(self, status: str = "pending") -> list[dict]:
+        return self.db.rows("SELECT * FROM editorial_access_requests WHERE status = :status "
+                            "ORDER BY id DESC LIMIT 500", status=status)
+
+    def prune_access_requests(self, today: dt.date | None = None) -> int:
+        """Deletes declined requests (address, message) decided longer ago than the audit
+        retention time (0 months: kept). Approved ones stay: their address is where the
+        organisation's next link can go."""
+        if self.audit_months <= 0:
+            return 0
+        cutoff = months_before(today or now().date(), self.audit_months).isoformat()
+        return self.db.run("DELETE FROM editorial_access_requests WHERE status = 'declined' AND decided < :cutoff",
+                           cutoff=cutoff)
+
+    def access_request(self, request_id: int) -> dict | None:
+        return self.db.one("SELECT * FROM editorial_access_requests WHERE id = :id", id=request_id)
+
+    def decide_access(self, request_id: int, *, approved: bool, who: str, reason: str = "") -> bool:
+        """Marks a pending request approved or declined; False if it was not pending. (The
+        caller issues the link.)"""
+        status = "approved" if approved else "declined"
+        done = self.db.run("""UPDATE editorial_access_requests SET status = :status, reason = :reason,
+                              decided = :at, decided_by = :who WHERE id = :id AND status = 'pending'""",
+                           status=status, reason=scrub(reason)[:500] or None, at=_iso(now()), who=who,
+                           id=request_id) > 0
+        if done:
+            self.log(who, f"access {status}", detail=f"request {request_id}")
+        return done
 
 
 def _change(row: dict) -> dict:

@@ -7,6 +7,7 @@ web/static/*texts.js; Rasa's fixed replies are in bot/domain.yml.
   cards.py         an activity card's words, the "why this" line, the referral slip's texts
   labels.py        the taxonomy's labels: kinds, topics, audiences, accessibility, languages
   imports.py       what the importers write into activities they fill in themselves
+  mail.py          the e-mail that carries an association's edit link
 
 May import: nothing else in the project (everything may import this package).
 """

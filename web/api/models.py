@@ -41,3 +41,8 @@ class SearchResponse(BaseModel):
     total: int
     good_match: bool = Field(True, description="false: nothing fits the words well; the results are "
                                                "the nearest alternatives")
+
+
+class Decision(BaseModel):
+    """Staff's reason for sending a change back or declining a request."""
+    reason: str = Field("", max_length=500)

@@ -56,6 +56,7 @@ async function api(path, body) {
 function showBadLink() {
   $("#workspace").hidden = true;
   $("#bad-link").hidden = false;
+  $("#ask-link").hidden = false;
 }
 
 async function guarded(work) {

@@ -1,11 +1,13 @@
 // Staff review (/staff/review): the associations' pending changes as before/after, approve or
 // send back with a reason; residents' error reports; activities not checked for a long time;
-// edit links (create, revoke); the audit log.
+// edit links (create, revoke; e-mailed when staff tick it); associations' requests for a link
+// (review-access.js); the audit log.
 //
 // Access: the staff token as in the staff console (the same sessionStorage key, so signing in
 // once serves both pages), sent as "Authorization: Bearer …".
 
 import { $, $$, applyTexts, el, formatDate } from "./dom.js";
+import { accessRequests } from "./review-access.js";
 import { pickLang, t } from "./texts.js";
 
 const TOKEN_KEY = "mukaan-staff-token";
@@ -67,6 +69,7 @@ function button(text, onClick, cls = "", label = null) {
 }
 
 const date = (iso) => formatDate(String(iso || "").slice(0, 10), state.lang);
+const access = accessRequests({ json, guarded, say, button, T, date, lang: () => state.lang, reload: loadAll });
 
 // -- pending changes --------------------------------------------------------------------------
 /** "name.fi" → "Nimi suomeksi". */
@@ -170,6 +173,7 @@ async function loadAll() {
   state.links = links.organisations;
   renderLinks();
   renderAudit(audit.entries);
+  await access.load();
 }
 
 // -- sign-in, language ------------------------------------------------------------------------
@@ -222,9 +226,9 @@ async function start() {
   $("#link-form").addEventListener("submit", (event) => {
     event.preventDefault();
     guarded(async () => {
-      const made = await json("/api/staff/links", { org: $("#link-org").value });
+      const made = await json(access.linkPath(), { org: $("#link-org").value });
       await loadAll();
-      $("#link-made").textContent = T("linkMade", { name: made.name, days: made.days });
+      $("#link-made").textContent = [T("linkMade", { name: made.name, days: made.days }), access.mailText(made)].join(" ");
       $("#link-url").value = made.link;
       $("#link-box").hidden = false;
       $("#link-url").select();

@@ -1,9 +1,11 @@
 // Every text the pages show, in Finnish, Swedish and English: one place for translators.
 // The staff console's texts are in staff-texts.js, the association editor's, the staff
-// review's and the error report's in editor-texts.js, merged in here.
+// review's and the error report's in editor-texts.js, the access request's in access-texts.js,
+// merged in here.
 // The resident texts are in plain language (selkokieli / lättläst / plain English): short
 // sentences, common words, one thing at a time. {name} marks a value filled in at run time.
 
+import { ACCESS_TEXTS } from "./access-texts.js";
 import { EDITOR_TEXTS } from "./editor-texts.js";
 import { STAFF_TEXTS } from "./staff-texts.js";
 
@@ -257,7 +259,7 @@ export const TEXTS = {
     ],
   },
 };
-for (const lang of LANGS) Object.assign(TEXTS[lang], STAFF_TEXTS[lang], EDITOR_TEXTS[lang]);
+for (const lang of LANGS) Object.assign(TEXTS[lang], STAFF_TEXTS[lang], EDITOR_TEXTS[lang], ACCESS_TEXTS[lang]);
 
 /** The text `key` in `lang` with {placeholders} filled in from `vars`. */
 export function t(lang, key, vars = {}) {

@@ -63,6 +63,11 @@ ROUTES = {
     ("POST", "/api/staff/review/{change_id}/return"), ("GET", "/api/staff/links"), ("POST", "/api/staff/links"),
     ("POST", "/api/staff/links/{org}/revoke"), ("GET", "/api/staff/freshness"), ("GET", "/api/staff/reports"),
     ("POST", "/api/staff/reports/{report_id}/handled"), ("GET", "/api/staff/audit"), ("POST", "/api/reports"),
+    # Access requests (issue 17, part 1).
+    ("GET", "/access"), ("GET", "/api/access/organisations"), ("POST", "/api/access-requests"),
+    ("GET", "/api/staff/access-requests"), ("POST", "/api/staff/access-requests/{request_id}/approve"),
+    ("POST", "/api/staff/access-requests/{request_id}/decline"), ("GET", "/api/staff/contacts"),
+    ("POST", "/api/staff/links/mail"),
 }
 HSDS_ONE = sorted(p.split("{")[0] for m, p in ROUTES if p.startswith("/hsds/") and "{" in p)
 
@@ -90,6 +95,7 @@ def route_keys(app) -> set[tuple[str, str]]:
 def app_client(tmp_path_factory):
     app = create_app(settings_with({
         "MUKAAN_STAFF_TOKEN": TOKEN, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0", "MUKAAN_REPORT_RATE_PER_HOUR": "0",
+        "MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "0",
         "MUKAAN_EDITORIAL_DATABASE": str(tmp_path_factory.mktemp("editorial") / "editorial.sqlite3")}))
     with TestClient(app, raise_server_exceptions=False) as client:
         app.state.rasa = RasaClient("http://127.0.0.1:9078", 2)  # nothing listens
@@ -171,7 +177,10 @@ BODY_ROUTES = [("/api/chat", {"message": "hei", "lang": "fi"}),
                ("/api/staff/referral.pdf", {"ids": [ACTIVITY], "lang": "fi"}),
                ("/webhook", {"next_action": "action_search", "tracker": {"sender_id": "x"}}),
                ("/api/reports", {"activity_id": ACTIVITY, "reason": "other", "note": "hei"}),
-               ("/api/staff/links", {"org": "x"}), ("/api/association/preview", {"edit": {}, "lang": "fi"})]
+               ("/api/staff/links", {"org": "x"}), ("/api/association/preview", {"edit": {}, "lang": "fi"}),
+               ("/api/access-requests",
+                {"org": "", "org_name": "Yhdistys ry", "email": "a@example.org", "message": "hei"}),
+               ("/api/staff/access-requests/1/decline", {"reason": "x"}), ("/api/staff/links/mail", {"org": "x"})]
 
 
 @pytest.mark.parametrize("path,good", BODY_ROUTES)

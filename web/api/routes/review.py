@@ -15,8 +15,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from mukaan.catalogue.backend import Searcher
-from mukaan.catalogue.editing import as_edit, owner, publish, unconfirmed
+from mukaan.catalogue.editing import as_edit, organisations, owner, publish, unconfirmed
 from mukaan.catalogue.editorial import Editorial
 from mukaan.catalogue.present import card
 from mukaan.catalogue.ranking import today
@@ -24,6 +23,7 @@ from mukaan.catalogue.schema import Activity
 from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
 from web.api.deps import EditorialDep, SearcherDep, SettingsDep
+from web.api.models import Decision
 
 # A row id: larger numbers cannot be a row in SQLite or PostgreSQL (a 404 would need a query that overflows).
 RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
@@ -69,10 +69,6 @@ async def pending(who: StaffDep, editorial: EditorialDep, lang: Lang = "fi") -> 
     return {"changes": out}
 
 
-class Decision(BaseModel):
-    reason: str = Field("", max_length=500)
-
-
 def _pending(editorial: Editorial, change_id: int) -> dict:
     change = editorial.change(change_id)
     if change is None or change["status"] != "pending":
@@ -101,11 +97,6 @@ async def send_back(change_id: RowId, body: Decision, who: StaffDep, editorial: 
 
 
 # -- edit links ------------------------------------------------------------------------------
-def organisations(searcher: Searcher) -> dict[str, str]:
-    """Organisation key → name, from the catalogue's organisers."""
-    return {owner(a): a.organizer.name for a in searcher.snapshot().activities if a.organizer}
-
-
 @router.get("/api/staff/links", dependencies=READ)
 async def links(who: StaffDep, editorial: EditorialDep, searcher: SearcherDep) -> dict:
     issued = {row["org"]: row for row in editorial.links()}
