@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     from mukaan.settings import get_settings
 
     settings = get_settings()
-    embedder = get_embedder()
+    embedder = get_embedder(settings)
     path, identity = settings.crisis_model, model_id(embedder)
     if not args.force:
         try:
