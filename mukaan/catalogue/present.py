@@ -46,7 +46,7 @@ def next_date(activity: Activity, today: dt.date) -> dt.date | None:
 
 def next_time(activity: Activity, lang: str, today: dt.date) -> str | None:
     """The next time of a dated activity as ``lang`` writes it: "ti 9.12. klo 17.30",
-    "tis 9.12. kl. 17.30", "Tue 9 Dec, 5.30 pm" (the time only when the schedule has one)."""
+    "tis 9.12 kl. 17.30", "Tue 9 Dec, 5.30 pm" (the time only when the schedule has one)."""
     day = next_date(activity, today)
     if day is None:
         return None
@@ -56,7 +56,7 @@ def next_time(activity: Activity, lang: str, today: dt.date) -> str | None:
     if lang == "en":
         text = f"{weekday} {day.day} {MONTH_ABBR_EN[day.month - 1]}"
         return f"{text}, {clock(start, lang)}" if start else text
-    text = f"{weekday} {day.day}.{day.month}."
+    text = f"{weekday} {day.day}.{day.month}" + ("" if lang == "sv" else ".")
     return f"{text} {clock(start, lang)}" if start else text
 
 

@@ -10,8 +10,9 @@ DEMO = {"fi": "Esimerkkitieto", "sv": "Exempeldata", "en": "Demo data"}
 AREAS = {"Koko Suomi": {"sv": "Hela Finland", "en": "All of Finland"}}
 # The word before a time of day ("klo 17.30", "kl. 17.30"; English has none).
 CLOCK = {"fi": "klo", "sv": "kl."}
-# The next time of a dated activity: "ti 9.12. klo 17.30", "tis 9.12. kl. 17.30" (Finland-Swedish
-# writes the day and month as in Finnish), "Tue 9 Dec, 5.30 pm" (English 12-hour, docs/glossary.md).
+# The next time of a dated activity: "ti 9.12. klo 17.30", "tis 9.12 kl. 17.30" (Swedish, in Finland
+# too, puts no full stop after the month: Institutet för de inhemska språken, "lördag 5.1"; the
+# catalogue's Swedish texts write "25.9, 30.10"), "Tue 9 Dec, 5.30 pm" (English 12-hour, docs/glossary.md).
 WEEKDAY_ABBR = {
     "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
     "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),

@@ -111,12 +111,12 @@ def test_without_when_nothing_changes(dated_searcher):
 def test_next_time_on_cards(dated_searcher):
     series = dated_searcher.get("helsinki-talviretket")
     assert next_time(series, "fi", WED) == "ti 15.12. klo 17.30"
-    assert next_time(series, "sv", WED) == "tis 15.12. kl. 17.30"
+    assert next_time(series, "sv", WED) == "tis 15.12 kl. 17.30"
     assert next_time(series, "en", WED) == "Tue 15 Dec, 5.30 pm"
     assert next_time(series, "fi", dt.date(2026, 12, 1)) == "ti 1.12. klo 17.30"
     assert next_time(series, "fi", dt.date(2026, 12, 16)) is None   # over
     event = dated_searcher.get("helsinki-joulumyyjaiset")
-    assert card(event, "sv", today=WED)["next_time"] == "lör 12.12. kl. 11"
+    assert card(event, "sv", today=WED)["next_time"] == "lör 12.12 kl. 11"
     assert card(event, "en", today=WED)["next_date"] == "2026-12-12"
     untimed = event.model_copy(update={"schedule": event.schedule.model_copy(update={"start": None})})
     assert next_time(untimed, "fi", WED) == "la 12.12."
