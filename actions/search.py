@@ -59,6 +59,8 @@ def search_request(tracker: Tracker) -> tuple[str, Filters, dict[str, str]]:
     if asked:
         filters.today = today(services().settings)
         filters.when = when.window(asked, filters.today)
+        if filters.kinds and "event" not in filters.kinds:   # what happens on a day is often an event
+            filters.kinds = (*filters.kinds, "event")
     place = gazette().resolve(filters.municipality) if filters.municipality else None
     labels = [topic_label(t, lang) for t in topics[:3]]
     listed = [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels

@@ -63,6 +63,11 @@ def test_time_words_filter_and_are_not_searched_for(on_wednesday):
     assert "viikonlop" not in query
     assert filters.when.days == (dt.date(2026, 12, 12), dt.date(2026, 12, 13))
     assert summary["when"] == ", tänä viikonloppuna"
+    t = tracker("Espoossa", slots={"situation": "kaipaan seuraa", "kind": "befriending", "municipality": "Espoo"},
+                events=[user("kaipaan seuraa viikonloppuna")])
+    assert search_request(t)[1].kinds == ("befriending", "event")   # events happen on days
+    t = tracker("Espoossa", slots={"situation": "kaipaan seuraa", "kind": "befriending", "municipality": "Espoo"})
+    assert search_request(t)[1].kinds == ("befriending",)
 
 
 @pytest.mark.parametrize("lang, words, intro, next_time", [
