@@ -11,10 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.services import services
-from actions.slots import ANY, INTENT_KIND, follow_up, lang_of, message_text
+from actions.slots import ANY, INTENT_KIND, follow_up, lang_of, message_text, when_of
+from mukaan.catalogue import when
 from mukaan.catalogue.fit import Person, fits
 from mukaan.catalogue.present import as_text, card, result_card
-from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.ranking import Filters, today
 from mukaan.gazette import gazette
 from mukaan.needs import is_unmet
 from mukaan.texts import say
@@ -39,26 +40,34 @@ CANDIDATES = 6  # results searched per result shown, so that enough are left aft
 
 def search_request(tracker: Tracker) -> tuple[str, Filters, dict[str, str]]:
     """The query text, the filters and what was understood, as phrases for the results' intro
-    (``about``: the topics, ``where``: the place; either may be empty)."""
+    (``about``: the topics, ``where``: the place, ``when``: the time; each may be empty). Time
+    words are a filter (``Filters.when``), not words to rank by."""
     lang = lang_of(tracker)
     kind = tracker.get_slot("kind")
     situation = tracker.get_slot("situation")
     municipality = tracker.get_slot("municipality")
     topics = tracker.get_slot("topics") or []
     parts = []
-    if situation and situation != ANY:
-        parts.append(situation)
+    if situation and situation != ANY and when.strip(situation):
+        parts.append(when.strip(situation))
     if kind:
         parts.append(kind_label(kind, lang))
     query = ". ".join(parts) or kind_label("meeting_place", lang)
     filters = Filters(municipality=None if municipality in (None, ANY) else municipality,
                       kinds=SEARCH_KINDS.get(kind, ()), online_only=bool(tracker.get_slot("online")))
+    asked = when_of(tracker)
+    if asked:
+        filters.today = today(services().settings)
+        filters.when = when.window(asked, filters.today)
+        if filters.kinds and "event" not in filters.kinds:   # what happens on a day is often an event
+            filters.kinds = (*filters.kinds, "event")
     place = gazette().resolve(filters.municipality) if filters.municipality else None
     labels = [topic_label(t, lang) for t in topics[:3]]
     listed = [", ".join(labels[:-1]), labels[-1]] if len(labels) > 1 else labels
     about = say("about", lang, topics=say("and", lang).join(listed))
     return query, filters, {"about": about if labels else "",
-                            "where": say("where", lang, place=place.name(lang)) if place else say("anywhere", lang)}
+                            "where": say("where", lang, place=place.name(lang)) if place else say("anywhere", lang),
+                            "when": say(f"when_{asked}", lang) if asked else ""}
 
 
 def person_of(tracker: Tracker) -> Person:
@@ -125,7 +134,7 @@ def run_search(tracker: Tracker, limit: int, exclude: tuple[str, ...] = ()) -> t
 
 
 def show(dispatcher: CollectingDispatcher, results: list, lang: str, intro: str) -> list[str]:
-    cards = [result_card(r, lang) for r in results]
+    cards = [result_card(r, lang, today(services().settings)) for r in results]
     dispatcher.utter_message(text=intro)
     dispatcher.utter_message(json_message={"activities": cards, "text_version": as_text(cards, lang)})
     dispatcher.utter_message(text=say("follow_up", lang), buttons=[
@@ -198,10 +207,11 @@ def search_and_show(dispatcher: CollectingDispatcher, tracker: Tracker, more: bo
         municipality = tracker.get_slot("municipality")
         services().needs.record(kind=tracker.get_slot("kind"), topics=topics, lang=lang,
                                municipality=None if municipality == ANY else municipality)
-    if not results:
-        dispatcher.utter_message(text=say("no_results", lang))
-        return [SlotSet("shown", [])]
     _, _, summary = search_request(tracker)
+    if not results:
+        dispatcher.utter_message(text=say("no_results_when", lang, when=summary["when"]) if summary["when"]
+                                 else say("no_results", lang))
+        return [SlotSet("shown", [])]
     intro = "results_near" if near else "results_nearby" if widened else "results"
     return [SlotSet("shown", show(dispatcher, results, lang, say(intro, lang, **summary)))]
 
@@ -257,7 +267,7 @@ class ActionActivityDetails(Action):
         if activity is None:
             dispatcher.utter_message(text=say("no_activity_yet", lang))
             return []
-        card_ = card(activity, lang)
+        card_ = card(activity, lang, today=today(services().settings))
         aspects = [e.get("value") for e in tracker.latest_message.get("entities") or []
                    if e.get("entity") == "aspect"]
         values = {

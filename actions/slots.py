@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from mukaan.catalogue import when
 from mukaan.catalogue.fit import age_group_for, age_group_of, asked_languages
 from mukaan.catalogue.taxonomy import detect_kinds, detect_topics
 from mukaan.gazette import find_municipalities, resolve_fuzzy
@@ -69,7 +70,7 @@ def is_refinement(tracker: Tracker) -> bool:
     if detect_topics(text, lang_of(tracker)):
         return False
     return bool(ONLINE_CUE.search(text) or asked_languages(text) or FOR_SOMEONE.search(text)
-                or NEARER_CUE.search(text) or MORE_CUE.search(text))
+                or NEARER_CUE.search(text) or MORE_CUE.search(text) or when.find(text))
 
 
 def follow_up(tracker: Tracker) -> str | None:
@@ -79,6 +80,27 @@ def follow_up(tracker: Tracker) -> str | None:
         return None
     text = message_text(tracker)
     return "nearer" if NEARER_CUE.search(text) else "more" if MORE_CUE.search(text) else None
+
+
+def when_of(tracker: Tracker) -> str | None:
+    """When the resident wants the activity to happen (a name of when.NAMES), or None.
+
+    Read from the words, not kept in a slot (a new slot would mean retraining Rasa): the
+    latest message with a time word since the conversation started over counts ("tänä
+    viikonloppuna", "i kväll", "on Saturday"); "milloin vain" / "any time" takes it back."""
+    texts = [message_text(tracker)]
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "action" and event.get("name") in ("action_start_over", "action_restart"):
+            break
+        if event.get("event") in ("restart", "session_started"):
+            break
+        if event.get("event") == "user":
+            texts.append((event.get("text") or "").strip())
+    for text in texts:
+        found = when.find(text) if text and not text.startswith("/") else None
+        if found:
+            return None if found == when.ANY else found
+    return None
 
 
 def message_text(tracker: Tracker) -> str:

@@ -113,6 +113,7 @@ def _activity_block(pdf: SlipPDF, c: dict) -> None:
         pdf.multi_cell(text_width, 4.8, pdf.clean(t["demo"]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     pdf.field(t["when"], c.get("schedule"), text_width)
+    pdf.field(t["next"], c.get("next_time"), text_width)
     pdf.field(t["where"], ", ".join(p for p in (c.get("place"), c.get("address")) if p), text_width)
     pdf.field(t["join"], c.get("how_to_join"), text_width)
     pdf.field(t["cost"], c.get("cost"), text_width)

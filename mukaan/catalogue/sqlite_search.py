@@ -11,7 +11,7 @@ import numpy as np
 
 from mukaan.catalogue.backend import Searcher
 from mukaan.catalogue.ranking import ANN_CANDIDATES, ONGOING, Filters, Signals, bits, lexical_tokens, passage_tokens
-from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, Activity
+from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS, WEEKDAYS, Activity
 from mukaan.catalogue.sqlite_store import Store, passage_langs, passage_text
 from mukaan.gazette import gazette
 
@@ -36,6 +36,12 @@ class _Snapshot:
         self.last_day = np.array([a.last_date.toordinal() if a.last_date else ONGOING for a in acts], dtype=np.int64)
         self.checked = np.array([a.checked.toordinal() for a in acts], dtype=np.int64)
         self.running = np.array([a.status == "active" for a in acts], dtype=bool)
+        # The dates as one flat array with the activity each belongs to; weekdays as bit sets.
+        self.date_owner = np.array([i for i, a in enumerate(acts) for _ in a.schedule.dates], dtype=np.int64)
+        self.date_day = np.array([d.toordinal() for a in acts for d in a.schedule.dates], dtype=np.int64)
+        self.dated = np.array([bool(a.schedule.dates) for a in acts], dtype=bool)
+        self.weekday_bits = np.array([bits(a.schedule.weekdays, WEEKDAYS) for a in acts], dtype=np.int64)
+        self.unscheduled = ~self.dated & (self.weekday_bits == 0)
         docs = [[t for lang in passage_langs(a) for t in passage_tokens(passage_text(a, lang), lang)] or ["_"]
                 for a in acts]
         self.bm25 = bm25s.BM25()
@@ -73,7 +79,17 @@ class _Snapshot:
             keep &= self.online
         if f.language:
             keep &= np.fromiter((f.language in langs for langs in self.languages), bool, len(self.languages))
+        if f.when is not None:
+            keep &= self.in_window(f)
         return keep
+
+    def in_window(self, f: Filters) -> np.ndarray:
+        """A date in the window; without dates, a weekday in it or no days known (ranking.py)."""
+        start, end = (d.toordinal() for d in f.window.days)
+        on_a_date = np.zeros(len(self.activities), dtype=bool)
+        on_a_date[self.date_owner[(self.date_day >= start) & (self.date_day <= end)]] = True
+        weekly = ~self.dated & ((self.weekday_bits & f.weekday_bits) != 0)
+        return on_a_date | weekly | self.unscheduled
 
 
 
@@ -138,4 +154,5 @@ class SqliteSearcher(Searcher):
         d = (self._dense(snap, query, keep) if query else np.zeros(n, np.float32))[idx]
         lex = self._lexical(snap, query, lang)[idx]
         return Signals.build(snap, idx, d, lex, query, lang, f, kind=snap.kind[idx],
-                             topic_bits=snap.topic_bits[idx], municipality=snap.municipality[idx])
+                             topic_bits=snap.topic_bits[idx], municipality=snap.municipality[idx],
+                             unscheduled=snap.unscheduled[idx])

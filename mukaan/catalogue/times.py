@@ -107,3 +107,11 @@ def problems(text: str, lang: str) -> list[str]:
     if lang in CLOCK and re.search(r"\b(am|pm)\b", text):
         found.append("am/pm in a Finnish or Swedish text")
     return found
+
+
+def clock(hhmm: str, lang: str) -> str:
+    """A time of day "HH:MM" as ``lang`` writes it alone: "klo 17.30", "kl. 18", "5.30 pm"."""
+    if lang == "en":
+        text, suffix = _clock(_minutes(hhmm, None))
+        return f"{text} {suffix}" if suffix else text
+    return f"{CLOCK.get(lang, CLOCK['fi'])} {_nordic_time(hhmm)}"

@@ -10,6 +10,16 @@ DEMO = {"fi": "Esimerkkitieto", "sv": "Exempeldata", "en": "Demo data"}
 AREAS = {"Koko Suomi": {"sv": "Hela Finland", "en": "All of Finland"}}
 # The word before a time of day ("klo 17.30", "kl. 17.30"; English has none).
 CLOCK = {"fi": "klo", "sv": "kl."}
+# The next time of a dated activity: "ti 9.12. klo 17.30", "tis 9.12 kl. 17.30" (Swedish, in Finland
+# too, puts no full stop after the month: Institutet för de inhemska språken, "lördag 5.1"; the
+# catalogue's Swedish texts write "25.9, 30.10"), "Tue 9 Dec, 5.30 pm" (English 12-hour, docs/glossary.md).
+WEEKDAY_ABBR = {
+    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
+    "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+NEXT_TIME = {"fi": "Seuraavan kerran", "sv": "Nästa gång", "en": "Next time"}
 
 # "Vertaistuki aiheesta suru ja menetys – Vantaa." (kind, the topics shared with the query, place)
 WHY = {
@@ -27,7 +37,7 @@ SLIP_TEXTS = {
         "title": "Toimintaa sinulle",
         "intro": "Tässä on toimintaa, josta puhuimme. Voit ottaa yhteyttä järjestäjään "
                  "tai mennä paikalle. Osallistuminen on vapaaehtoista.",
-        "organizer": "Järjestäjä", "when": "Milloin", "where": "Missä", "join": "Näin pääset mukaan",
+        "organizer": "Järjestäjä", "when": "Milloin", "next": "Seuraavan kerran", "where": "Missä", "join": "Näin pääset mukaan",
         "cost": "Hinta", "languages": "Kielet", "contact": "Yhteystiedot", "phone": "Puhelin",
         "email": "Sähköposti", "web": "Verkossa", "qr": "Lue koodi puhelimella, niin näet lisätietoja.",
         "updated": "Tiedot päivitetty", "demo": "Esimerkkitieto: tämä toiminta on keksitty esimerkki.",
@@ -38,7 +48,7 @@ SLIP_TEXTS = {
         "title": "Verksamhet för dig",
         "intro": "Här är verksamheten som vi pratade om. Du kan kontakta arrangören "
                  "eller gå dit. Det är frivilligt att delta.",
-        "organizer": "Arrangör", "when": "När", "where": "Var", "join": "Så här deltar du",
+        "organizer": "Arrangör", "when": "När", "next": "Nästa gång", "where": "Var", "join": "Så här deltar du",
         "cost": "Pris", "languages": "Språk", "contact": "Kontaktuppgifter", "phone": "Telefon",
         "email": "E-post", "web": "På nätet", "qr": "Läs koden med telefonen så ser du mer information.",
         "updated": "Uppgifterna uppdaterade", "demo": "Exempeldata: den här verksamheten är ett påhittat exempel.",
@@ -49,7 +59,7 @@ SLIP_TEXTS = {
         "title": "Activities for you",
         "intro": "Here are the activities we talked about. You can contact the organiser "
                  "or just go there. Taking part is up to you.",
-        "organizer": "Organiser", "when": "When", "where": "Where", "join": "How to join",
+        "organizer": "Organiser", "when": "When", "next": "Next time", "where": "Where", "join": "How to join",
         "cost": "Cost", "languages": "Languages", "contact": "Contact", "phone": "Phone",
         "email": "Email", "web": "Online", "qr": "Scan the code with your phone to see more.",
         "updated": "Information updated", "demo": "Demo data: this activity is a made-up example.",

@@ -6,9 +6,9 @@ from __future__ import annotations
 TEXTS: dict[str, dict[str, str]] = {
     # A search's results: {about} and {where} are the phrases below, filled in or empty.
     "results": {
-        "fi": "Tässä on muutama vaihtoehto sinulle{about}{where}.",
-        "sv": "Här är några alternativ för dig{about}{where}.",
-        "en": "Here are a few options for you{about}{where}.",
+        "fi": "Tässä on muutama vaihtoehto sinulle{about}{where}{when}.",
+        "sv": "Här är några alternativ för dig{about}{where}{when}.",
+        "en": "Here are a few options for you{about}{where}{when}.",
     },
     "results_nearby": {
         "fi": "Kunnastasi löytyi vain vähän vaihtoehtoja. Siksi mukana on myös lähikuntien ja verkon toimintaa{about}.",
@@ -16,9 +16,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "There were only a few options in your municipality, so I have included nearby municipalities and online activities{about}.",
     },
     "results_near": {
-        "fi": "Tässä ovat sinua lähimmät vaihtoehdot{about}{where}. Verkossa toimivat jäivät nyt pois.",
-        "sv": "Här är alternativen närmast dig{about}{where}. Verksamhet på nätet är inte med nu.",
-        "en": "Here are the options nearest to you{about}{where}. I have left out online activities.",
+        "fi": "Tässä ovat sinua lähimmät vaihtoehdot{about}{where}{when}. Verkossa toimivat jäivät nyt pois.",
+        "sv": "Här är alternativen närmast dig{about}{where}{when}. Verksamhet på nätet är inte med nu.",
+        "en": "Here are the options nearest to you{about}{where}{when}. I have left out online activities.",
     },
     "near_where": {
         "fi": "Missä kunnassa asut? Etsin sitten toimintaa läheltäsi.",
@@ -41,6 +41,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "fi": "En löytänyt tähän sopivaa toimintaa. Voit kertoa tarpeestasi toisin sanoin tai kokeilla toista kuntaa.",
         "sv": "Jag hittade ingen verksamhet som passar. Du kan beskriva ditt behov med andra ord eller pröva en annan kommun.",
         "en": "I couldn't find a matching activity. You can describe your need in other words or try another municipality.",
+    },
+    "no_results_when": {
+        "fi": "En löytänyt sopivaa toimintaa{when}. Voit kokeilla toista aikaa tai kertoa tarpeestasi toisin sanoin.",
+        "sv": "Jag hittade ingen verksamhet som passar{when}. Du kan pröva en annan tid eller beskriva ditt behov med andra ord.",
+        "en": "I couldn't find a matching activity{when}. You can try another time or describe your need in other words.",
     },
     "no_more": {
         "fi": "Muita sopivia vaihtoehtoja ei löytynyt. Voit kertoa tarpeestasi toisin sanoin tai aloittaa alusta.",
@@ -111,6 +116,25 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your message is too long. Please say it more briefly, in a few sentences.",
     },
 }
+
+# When the resident wants it to happen (mukaan/catalogue/when.py), as the results' intro says it:
+# "…, alueena Espoo, tänä viikonloppuna." / "… i Esbo i helgen." / "… in Espoo this weekend."
+WHEN_PHRASES = {
+    "today": (", tänään", " i dag", " today"),
+    "tonight": (", tänä iltana", " i kväll", " tonight"),
+    "tomorrow": (", huomenna", " i morgon", " tomorrow"),
+    "this_week": (", tällä viikolla", " den här veckan", " this week"),
+    "this_weekend": (", tänä viikonloppuna", " i helgen", " this weekend"),
+    "next_week": (", ensi viikolla", " nästa vecka", " next week"),
+    "mon": (", maanantaina", " på måndag", " on Monday"),
+    "tue": (", tiistaina", " på tisdag", " on Tuesday"),
+    "wed": (", keskiviikkona", " på onsdag", " on Wednesday"),
+    "thu": (", torstaina", " på torsdag", " on Thursday"),
+    "fri": (", perjantaina", " på fredag", " on Friday"),
+    "sat": (", lauantaina", " på lördag", " on Saturday"),
+    "sun": (", sunnuntaina", " på söndag", " on Sunday"),
+}
+TEXTS.update({f"when_{name}": dict(zip(("fi", "sv", "en"), phrases)) for name, phrases in WHEN_PHRASES.items()})
 
 
 def say(key: str, lang: str, **values) -> str:

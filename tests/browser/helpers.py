@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 from playwright.sync_api import Page
 
@@ -65,3 +67,13 @@ def wait_for_image(page: Page, locator) -> None:
 
 def no_horizontal_scroll(page: Page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def restart_web(stack, **env) -> None:
+    """Restarts the stack's web app with other settings (Rasa keeps running)."""
+    proc = stack.procs["web"]
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+    stack.env = {k: v for k, v in stack.env.items() if k not in env} | {k: v for k, v in env.items() if v}
+    stack.start_web()
+    stack.wait(180)

@@ -6,15 +6,13 @@ disappears from the resident's chat when the setting ``today`` travels past the 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 import time
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import audit, say, screenshots, wait_for_reply
+from tests.browser.helpers import audit, restart_web, say, screenshots, wait_for_reply
 
 pytestmark = pytest.mark.e2e
 NEW_TIME = "Joka tiistai klo 17.30–19.00, uusi aika"
@@ -157,16 +155,6 @@ def test_a_kiosk_report_reaches_the_staff_queue(page, context, base_url, staff_t
     screenshots(staff, "review-reports", full_page=True)
     report.get_by_role("button", name="Merkitse käsitellyksi").click()
     expect(staff.locator("#reports").filter(has_text=name)).to_have_count(0)
-
-
-def restart_web(stack, **env) -> None:
-    """Restarts the stack's web app with other settings (Rasa keeps running)."""
-    proc = stack.procs["web"]
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
-    stack.env = {k: v for k, v in stack.env.items() if k not in env} | {k: v for k, v in env.items() if v}
-    stack.start_web()
-    stack.wait(180)
 
 
 def test_an_unconfirmed_activity_disappears_after_the_set_time(page, context, stack, base_url, staff_token):

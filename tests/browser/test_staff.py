@@ -119,6 +119,7 @@ def test_search_with_filters_sends_every_parameter(page, base_url, staff_token):
     page.get_by_label("Tulosten kieli").select_option("sv")
     page.get_by_label("vertaistuki", exact=True).check()
     page.get_by_label("Vain maksuttomat").check()
+    page.get_by_label("Milloin").select_option("this_weekend")
     page.locator(".more-filters summary").click()
     page.get_by_label("omaishoito").check()
     page.get_by_label("Kenelle").select_option("adults")
@@ -131,7 +132,7 @@ def test_search_with_filters_sends_every_parameter(page, base_url, staff_token):
     query = request.value.url.split("?", 1)[1]
     for part in ("q=vertaistuki", "municipality=Esbo", "nearby=true", "lang=sv", "kind=peer_support",
                  "free=true", "topic=caregiving", "audience=adults", "language=fi",
-                 "accessibility=wheelchair", "limit=20"):
+                 "accessibility=wheelchair", "limit=20", "when=this_weekend"):
         assert part in query, (part, query)
     expect(page.locator("#search-status")).to_have_text(re.compile(r"\d+ tulosta|Ei tuloksia"))
 

@@ -24,6 +24,7 @@ export function slipItem(a, texts, lang) {
       a.demo_label ? el("p", { class: "slip-demo" }, texts.demo) : null,
       el("dl", { class: "fields" },
         slipField(texts.when, a.schedule),
+        slipField(texts.next, a.next_time),
         slipField(texts.where, [a.place, a.address].filter(Boolean).join(", ")),
         slipField(texts.join, a.how_to_join),
         slipField(texts.cost, a.cost),
@@ -47,6 +48,7 @@ export function emailText(slip) {
   const blocks = results.map((a, i) => [
     `${i + 1}. ${a.name}`,
     `${texts.when}: ${a.schedule}`,
+    a.next_time ? `${texts.next}: ${a.next_time}` : null,
     `${texts.where}: ${[a.place, a.address].filter(Boolean).join(", ")}`,
     `${texts.join}: ${a.how_to_join}`,
     a.cost ? `${texts.cost}: ${a.cost}` : null,

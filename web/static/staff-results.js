@@ -30,6 +30,7 @@ function resultDetails(a, { lang, options }) {
     el("dl", { class: "fields" },
       detailField(T("join"), a.how_to_join),
       detailField(T("time"), a.schedule),
+      detailField(T("nextTime"), a.next_time),
       detailField(T("contact"), el("span", {}, a.organizer,
         contactFields(a, lang).map(([, label, value]) => [el("br"), `${label}: `, value]))),
       detailField(T("languages"), labelsOf(options, "languages", a.languages || [])),
@@ -54,7 +55,8 @@ export function pickButton(a, { lang, picked, onPick }) {
 /** context: {lang, options (filter labels), picked (Map of the referral), onPick(a, button)}. */
 export function resultItem(a, context) {
   const own = a.text_lang && a.text_lang !== context.lang ? { lang: a.text_lang } : {};
-  const meta = [a.kind_label, a.place, a.schedule, a.cost].filter(Boolean).join(" · ");
+  const next = a.next_time ? `${t(context.lang, "nextTime")}: ${a.next_time}` : null;
+  const meta = [a.kind_label, a.place, a.schedule, next, a.cost].filter(Boolean).join(" · ");
   return el("li", { class: context.picked.has(a.id) ? "result picked" : "result", "data-id": a.id },
     el("div", { class: "result-head" },
       el("h3", { class: "result-name", ...own }, a.name),

@@ -72,7 +72,7 @@ def test_nearer_drops_online_activities_and_ranks_the_residents_area_first(searc
     assert not any(c["online"] for c in cards)
     far = [distance(c, municipality, district) for c in cards]
     assert far == sorted(far) and far[0] == first, [c["place"] for c in cards]
-    assert messages[0]["text"].startswith(say("results_near", lang, about="", where="")[:12])
+    assert messages[0]["text"].startswith(say("results_near", lang, about="", where="", when="")[:12])
     assert next(e for e in events if e["name"] == "shown")["value"] == [c["id"] for c in cards]
     # The classifier may take "something nearer" for "more": the same answer comes back.
     again, _ = run(ActionSearchMore(), tracker(text, intent="ask_more", lang=lang, slots=slots))

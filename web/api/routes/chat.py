@@ -22,7 +22,9 @@ import uuid
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
+from mukaan.catalogue import when
 from mukaan.catalogue.present import as_text, result_card
+from mukaan.catalogue.ranking import Filters, today
 from mukaan.language import Remembered, decide, detect
 from mukaan.safety import check, crisis_reply, quiet_line
 from mukaan.services import Services
@@ -106,14 +108,16 @@ async def _direct_search(request: Request, services: Services, text: str, lang: 
     only once the catalogue is known to be ready)."""
     if text.startswith("/") or not catalogue_ready(request):
         return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
+    asked, day = when.find(text), today(services.settings)   # "tänä viikonloppuna": a filter
+    filters = Filters(today=day, when=when.window(asked, day) if asked and asked != when.ANY else None)
     try:
-        results = await run_in_threadpool(services.searcher.search, text, lang=lang,
-                                          limit=services.settings.results_per_turn)
+        results = await run_in_threadpool(services.searcher.search, when.strip(text), lang=lang,
+                                          limit=services.settings.results_per_turn, filters=filters)
     except Exception:
         log.exception("direct search failed")
         results = []
     if not results:
         return [ChatMessage(text=say("bot_unavailable_no_results", lang), kind="notice")]
-    cards = [result_card(r, lang) for r in results]
+    cards = [result_card(r, lang, day) for r in results]
     return [ChatMessage(text=say("bot_unavailable", lang), kind="notice"),
             ChatMessage(activities=cards, text_version=as_text(cards, lang))]

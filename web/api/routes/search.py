@@ -10,13 +10,15 @@ from starlette.concurrency import run_in_threadpool
 
 from mukaan.catalogue.present import result_card
 from mukaan.catalogue.ranking import Filters
+from mukaan.catalogue.ranking import today as today_of
 from mukaan.catalogue.schema import ACCESSIBILITY, AUDIENCES, KINDS, TOPICS
 from mukaan.catalogue.taxonomy import detect_topics
+from mukaan.catalogue.when import NAMES, window
 from mukaan.gazette import gazette, resolve_fuzzy
 from mukaan.needs import is_unmet
 from mukaan.texts import Lang
 from web.access import require_catalogue
-from web.api.deps import NeedsLogDep, SearcherDep
+from web.api.deps import NeedsLogDep, SearcherDep, SettingsDep
 from web.api.models import SearchResponse
 
 router = APIRouter()
@@ -27,6 +29,7 @@ router = APIRouter()
 async def search(
     searcher: SearcherDep,
     needs_log: NeedsLogDep,
+    settings: SettingsDep,
     q: str = Query("", max_length=500, description="The need in the resident's own words"),
     municipality: str | None = Query(None, max_length=80, description="Finnish or Swedish name"),
     lang: Lang = "fi",
@@ -42,6 +45,8 @@ async def search(
     accessibility: list[str] = Query([], description="Required accessibility features (repeatable)"),
     today: dt.date | None = Query(None, description="What is on as of this date (default: today): "
                                                     "activities whose dates have all passed are left out"),
+    when: str | None = Query(None, max_length=30, description=f"Happening: {', '.join(NAMES)}, "
+                             "YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD (days in Finland's time zone)"),
 ) -> SearchResponse | JSONResponse:
     if municipality and gazette().resolve(municipality) is None:
         guess = resolve_fuzzy(municipality, cutoff=75)  # only a suggestion: looser than for answers
@@ -57,9 +62,14 @@ async def search(
     bad = [v for v in accessibility if v not in ACCESSIBILITY]
     if bad:
         raise HTTPException(422, detail=f"Unknown accessibility feature: {', '.join(bad)}")
+    day = today or today_of(settings)
+    try:
+        span = window(when, day) if when else None
+    except ValueError as e:
+        raise HTTPException(422, detail=str(e)) from None
     filters = Filters(municipality=municipality, nearby=nearby, kinds=tuple(kind), topics=tuple(topic),
                       language=language, audience=audience, free_only=free, online_only=online,
-                      accessibility=tuple(accessibility), today=today)
+                      accessibility=tuple(accessibility), today=day, when=span)
     results = await run_in_threadpool(searcher.search, q, lang=lang, limit=limit,
                                       mode=mode, filters=filters)
     wanted = detect_topics(q, lang) if q.strip() else []
@@ -68,5 +78,5 @@ async def search(
         place = gazette().resolve(municipality) if municipality else None
         needs_log.record(kind=kind[0] if kind else None, topics=list(topic) or wanted,
                                municipality=place.fi if place else None, lang=lang)
-    return SearchResponse(results=[result_card(r, lang) for r in results], total=len(results),
+    return SearchResponse(results=[result_card(r, lang, day) for r in results], total=len(results),
                           good_match=not unmet)

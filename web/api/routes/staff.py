@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from mukaan.catalogue.present import card, taxonomy_options
+from mukaan.catalogue.ranking import today
 from mukaan.gazette import gazette
 from mukaan.texts import LANGS, Lang
 from mukaan.texts.cards import SLIP_FILENAMES, SLIP_TEXTS
@@ -56,22 +57,22 @@ async def options(searcher: SearcherDep, lang: Lang = "fi") -> dict:
     }
 
 
-def _cards(searcher: SearcherDep, ids: list[str], lang: str) -> list[dict]:
+def _cards(searcher: SearcherDep, ids: list[str], lang: str, settings) -> list[dict]:
     """Activity cards for ``ids`` in ``lang``, in the given order; 404 for an unknown id."""
     cards = []
     for activity_id in ids:
         activity = searcher.get(activity_id)
         if activity is None:
             raise HTTPException(404, detail=f"Unknown activity: {activity_id}")
-        cards.append(card(activity, lang))
+        cards.append(card(activity, lang, today=today(settings)))
     return cards
 
 
 @router.get("/activities", dependencies=STAFF)
-async def activities(searcher: SearcherDep, id: list[str] = Query(..., max_length=MAX_REFERRAL),
-                     lang: Lang = "fi") -> dict:
+async def activities(searcher: SearcherDep, settings: SettingsDep,
+                     id: list[str] = Query(..., max_length=MAX_REFERRAL), lang: Lang = "fi") -> dict:
     """The picked activities in the client's language, with the slip's texts."""
-    return {"results": _cards(searcher, id, lang), "texts": SLIP_TEXTS[lang], "lang": lang}
+    return {"results": _cards(searcher, id, lang, settings), "texts": SLIP_TEXTS[lang], "lang": lang}
 
 
 class ReferralRequest(BaseModel):
@@ -80,11 +81,11 @@ class ReferralRequest(BaseModel):
 
 
 @router.post("/referral.pdf", dependencies=STAFF)
-async def referral_pdf(body: ReferralRequest, searcher: SearcherDep) -> Response:
+async def referral_pdf(body: ReferralRequest, searcher: SearcherDep, settings: SettingsDep) -> Response:
     """The referral slip as a PDF: one block per activity with a QR code to its page."""
     if FPDF is object:
         raise HTTPException(503, detail="PDF slips need the fpdf2 package: pip install fpdf2")
-    cards = _cards(searcher, body.ids, body.lang)
+    cards = _cards(searcher, body.ids, body.lang, settings)
     pdf = await run_in_threadpool(render_pdf, cards, body.lang)
     filename = SLIP_FILENAMES[body.lang]
     return Response(pdf, media_type="application/pdf",
