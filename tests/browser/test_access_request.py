@@ -18,8 +18,8 @@ import pytest
 from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
+from devtools.stack import Stack
 from mukaan.settings import get_settings
-from mukaan.stack import Stack
 from tests.browser.conftest import free_port
 from tests.browser.helpers import audit, screenshots
 
