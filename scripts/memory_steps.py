@@ -9,16 +9,19 @@ web app's own start-up (web/main.py: import, embedding model, crisis classifier,
 index, language detector), so the last web line is close to what a started app holds before
 its first visitor; then whether torch, sentence-transformers or transformers were imported
 (the serving process needs none of them), and torch's own size for index builds. Rasa's
-steps run with this shell's environment: set TF_NUM_INTRAOP_THREADS, MALLOC_ARENA_MAX, ... as
-devtools/stack.py sets them (rasa_env) to see what they change. The whole running stack after
-a warm-up: scripts/bench_memory.py.
+steps run with the serving environment devtools/stack.py gives Rasa (RASA_SERVING_ENV: thread
+pools, malloc arenas, oneDNN off); a variable set in this shell wins, to compare (e.g.
+MALLOC_ARENA_MAX=8 TF_ENABLE_ONEDNN_OPTS=1). The whole running stack after a warm-up:
+scripts/bench_memory.py.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
+from devtools.stack import RASA_SERVING_ENV
 from mukaan.settings import ROOT
 
 WEB_STEPS = [
@@ -70,9 +73,9 @@ PROBE = ("print('STEP', {name!r}, next(int(line.split()[1]) * 1024 for line in o
          "if line.startswith('VmRSS')), flush=True)\n")
 
 
-def measure(python: str, steps: list[tuple[str, str]], after: str = "") -> None:
+def measure(python: str, steps: list[tuple[str, str]], after: str = "", env: dict | None = None) -> None:
     code = "".join(step + "\n" + PROBE.format(name=name) for name, step in steps) + after
-    out = subprocess.run([python, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([python, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env)
     previous = 0.0
     print(f"{'step':<40}{'resident':>10}{'added':>10}")
     for line in out.stdout.splitlines():
@@ -92,7 +95,9 @@ def main() -> int:
     parser.add_argument("--rasa", action="store_true", help="the Rasa server's steps, in .venv-rasa")
     args = parser.parse_args()
     if args.rasa:
-        measure(str(ROOT / ".venv-rasa" / "bin" / "python"), RASA_STEPS)
+        env = RASA_SERVING_ENV | dict(os.environ) | {"TF_CPP_MIN_LOG_LEVEL": "2"}
+        print("environment:", " ".join(f"{k}={env[k]}" for k in RASA_SERVING_ENV))
+        measure(str(ROOT / ".venv-rasa" / "bin" / "python"), RASA_STEPS, env=env)
     else:
         measure(sys.executable, WEB_STEPS, WEB_AFTER)
         print()
