@@ -13,12 +13,12 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test lint setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest audit clean help
+.PHONY: run test lint setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest memory audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
-	@echo "make lint | setup | model | index | train | eval | eval-nlu | bench | clean"
+	@echo "make lint | setup | model | index | train | eval | eval-nlu | bench | memory | clean"
 
 run: setup model index safety train
 	$(PY) -m devtools.stack run
@@ -111,6 +111,13 @@ bench-scale: index train services
 # latency, throughput, errors and memory per phase. `$(PY) -m scripts.loadtest --quick` for a smoke check.
 loadtest: index train
 	$(PY) -m scripts.loadtest
+
+# Resident memory: each load step of the web app and of Rasa, then the running stack after a
+# warm-up of 50 chat turns and 20 searches (nothing else should be running).
+memory: index safety train
+	$(PY) -m scripts.memory_steps
+	$(PY) -m scripts.memory_steps --rasa
+	$(PY) -m scripts.bench_memory
 
 # Known vulnerabilities in the pinned dependencies of both environments (pip-audit against OSV,
 # else PyPI); exit 1 when some are found, 2 when no vulnerability service could be reached.

@@ -17,6 +17,11 @@ RUN rasa train --config bot/config.yml --domain bot/domain.yml --data nlu_data b
  && rm -rf .rasa
 
 RUN useradd --system --uid 10001 --home-dir /app rasa && chown -R rasa /app
+# Serving only (training above keeps TensorFlow's defaults): small thread pools, two malloc
+# arenas and no oneDNN caches hold the server's memory down; as devtools/stack.py RASA_SERVING_ENV.
+ENV TF_INTER_OP_PARALLELISM_THREADS=1 TF_INTRA_OP_PARALLELISM_THREADS=2 \
+    TF_NUM_INTEROP_THREADS=1 TF_NUM_INTRAOP_THREADS=2 OMP_NUM_THREADS=2 \
+    MALLOC_ARENA_MAX=2 TF_ENABLE_ONEDNN_OPTS=0
 USER rasa
 EXPOSE 5005
 # bot/endpoints.redis.yml: conversations in Redis (shared by every instance, with expiry) and

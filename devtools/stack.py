@@ -41,6 +41,17 @@ def rasa_env() -> dict[str, str]:
     return env
 
 
+# The running Rasa server's thread pools and allocator (issue 18; environment only, the model is
+# not trained again). Measured with scripts/memory_steps.py --rasa and scripts/bench_memory.py:
+# see README "Requirements". Training keeps TensorFlow's defaults, so a model trained here is the
+# same as before. oneDNN off: its primitive caches held about 60 MB, with the same NLU figures.
+RASA_SERVING_ENV = {
+    "TF_INTER_OP_PARALLELISM_THREADS": "1", "TF_INTRA_OP_PARALLELISM_THREADS": "2",   # Rasa's names
+    "TF_NUM_INTEROP_THREADS": "1", "TF_NUM_INTRAOP_THREADS": "2",                     # TensorFlow's
+    "OMP_NUM_THREADS": "2", "MALLOC_ARENA_MAX": "2", "TF_ENABLE_ONEDNN_OPTS": "0",
+}
+
+
 def with_action_token(env: dict[str, str]) -> dict[str, str]:
     """``env`` with MUKAAN_ACTION_TOKEN, the secret Rasa sends with its action calls: the one
     given or set, else a new random one (web apps and Rasa instances started with the same
@@ -156,7 +167,8 @@ class Stack:
         redis_url = self.redis_url or settings.redis_url
         if redis_url:
             endpoints, redis = "bot/endpoints.redis.yml", redis_endpoint_env(redis_url, settings)
-        env = rasa_env() | redis | self.env | {"MUKAAN_ACTION_URL": self.action_url or f"{self.web_url}/webhook"}
+        env = (RASA_SERVING_ENV | rasa_env() | redis | self.env     # the shell's own values win
+               | {"MUKAAN_ACTION_URL": self.action_url or f"{self.web_url}/webhook"})
         self._spawn(name, [str(RASA_BIN), "run", "--enable-api", "-i", "127.0.0.1",
                            "-p", str(self.rasa_port), "--model", str(model),
                            "--endpoints", endpoints, "--credentials", "bot/credentials.yml",

@@ -11,9 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.matcher import Matcher
-
-from mukaan.nlp import LANGS, fold_norms, pipeline
+from mukaan.nlp import LANGS, Matcher, fold_norms, pipeline
 
 # (class, negatable, pattern), the classes those of mukaan.safety.CLASSES. A pattern is
 # space-separated word beginnings; "…" allows up to two words in between, and a trailing "$"

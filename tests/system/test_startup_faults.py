@@ -64,13 +64,18 @@ def assert_refused_clearly(client, fix: str) -> None:
     assert client.get("/").status_code == 200           # the pages are still served
 
 
-@pytest.mark.parametrize("case", ["missing", "empty", "garbage", "no onnx"])
+@pytest.mark.parametrize("case", ["missing", "empty", "garbage", "garbage weights", "garbage word table",
+                                  "no onnx"])
 def test_model_missing_or_damaged(monkeypatch, tmp_path, good_index, damaged_model, caplog, case):
     folder = tmp_path / "model"
     if case == "empty":
         folder.mkdir()
     elif case == "garbage":            # the graph the web app runs queries on
         damaged_model("onnx/model.onnx")
+    elif case == "garbage weights":    # its weights, mapped from their own file (issue 18)
+        damaged_model("onnx/model.onnx.data")
+    elif case == "garbage word table":  # the word embeddings, read row by row (issue 18)
+        damaged_model("onnx/word_embeddings.f32")
     elif case == "no onnx":
         damaged_model("onnx/model.onnx").joinpath("onnx/model.onnx").unlink()
     fix = f"remove {folder} and run `make model`" if case.startswith("garbage") else "run `make model`"
