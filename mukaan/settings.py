@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     # From this whole-message score the lexicon's calm exceptions ("äiti tappaa mut jos…" as a
     # joke) are overruled: the classifier hears a real threat.
     crisis_calm_veto: float = 0.9
+    # Below this whole-message score, a word that only names the subject ("itsemurhatilastot",
+    # "tää työ tappaa mut") is not a crisis: the classifier finds the message clearly calm.
+    # On the dev half, calm messages with such words scored at most 0.05, crises at least 0.55.
+    crisis_mention_veto: float = 0.3
 
     # Associations keep their activities current (mukaan/catalogue/editorial.py): the file of edit
     # links, pending changes, the audit log and error reports (in PostgreSQL instead when

@@ -42,7 +42,8 @@ def load_sets(names: list[str]) -> dict[str, dict[str, list[dict]]]:
 
 def verdicts(model: safety.CrisisModel, case: dict) -> dict[str, bool]:
     """Whether each route calls the case a crisis."""
-    return {"lexicon": bool(scan(case["say"], case["lang"]).found),
+    words = scan(case["say"], case["lang"])
+    return {"lexicon": bool(words.found or words.mentions),
             "semantic": model.is_crisis(model.score(case["say"])),
             "both": bool(safety.check(case["say"], case["lang"], model))}
 

@@ -10,6 +10,9 @@ Two routes, and a message is a crisis when either says so:
   The lexicon's calm exceptions hold only where this route agrees: "äiti tappaa mut jos mä
   kerron" is set aside as a joke by the word lists, and taken back when the classifier finds
   the message alarming (from the threshold ``calm_veto``).
+  Words that only name the subject ("itsemurhatilastot", "a thesis on domestic violence",
+  "tää työ tappaa mut") count unless the classifier finds the whole message clearly calm
+  (below ``mention_veto``).
 
 ``replies.py`` puts the reply together for each class (its words are in mukaan/texts/crisis.py).
 The package imports ``mukaan.nlp``, ``mukaan.texts`` and ``mukaan.settings`` only (its training
@@ -56,6 +59,8 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
     scores = model.score(text) if model is not None and not text.startswith("/") else None   # not a payload
     if scores and words.set_aside and scores.whole >= model.thresholds.calm_veto:
         found += words.set_aside
+    if not scores or scores.whole >= model.thresholds.mention_veto:
+        found += words.mentions     # a word naming the subject counts unless the message is clearly calm
     # An everyday idiom the word lists know ("dö av tristess") asks more of the classifier too.
     semantic = bool(scores) and model.is_crisis(scores, strict=words.calm and not found)
     if semantic and words.over and not found and scores.whole < model.thresholds.part:
@@ -75,7 +80,7 @@ def is_calm_phrase(text: str, lang: str = "fi") -> bool:
     """An everyday phrase with an alarming word ("dör av tristess") and nothing in the crisis
     lexicon: the NLU classifier's crisis guess is overruled for these."""
     words = scan(text, lang)
-    return words.calm and not words.found
+    return words.calm and not (words.found or words.mentions)
 
 
 def load_model(settings: Settings, encode: Encode, model_id: str) -> CrisisModel:
@@ -83,5 +88,6 @@ def load_model(settings: Settings, encode: Encode, model_id: str) -> CrisisModel
     embedding model ``model_id``. Raises FileNotFoundError, or ValueError when it was trained
     on other examples or another model (`make safety` trains it again)."""
     thresholds = Thresholds(settings.crisis_threshold, settings.crisis_part_threshold,
-                            settings.crisis_support_threshold, settings.crisis_calm_veto)
+                            settings.crisis_support_threshold, settings.crisis_calm_veto,
+                            settings.crisis_mention_veto)
     return CrisisModel.load(settings.crisis_model, encode, fingerprint(model_id), thresholds)

@@ -148,12 +148,27 @@ CALM_PATTERNS: list[str] = [
     "tappaa mut$ jos$", "tappaa mut$ kun$", "tappaa mut$ ,$", "tappaa mut$ .$",
 ]
 
+# Words that name the subject rather than say something of the writer ("itsemurhatilastot", "a
+# thesis on domestic violence", "ser överdoser på akuten") and the ambiguous "X tappaa mut" ("tää
+# työ tappaa mut"): a match of one of these patterns is a mention. Mentions count as crisis
+# words unless the classifier finds the whole message clearly calm (mukaan.safety.check).
+MENTIONS: set[str] = {
+    "itsemurh", "itsetuho", "yliannost", "sjalvmord", "overdos", "suicid", "self-harm", "self harm",
+    "domestic violence", "vald hemma", "misshandlar", "misshandlad", "pahoinpiteli", "pahoinpitelee",
+    "tappaa mut$", "tappaa minut", "tappais mut$",
+}
+
 # A hurt long over ("siitä on 15 vuotta", "years ago"): with these in the message, the crisis
 # words are set aside for the whole message, but only where the classifier agrees it is calm.
 OVER_PATTERNS: list[str] = [
     "vuosia sitten", "vuotta sitten", "siita on … vuotta", "aikoinaan", "nuorena", "lapsena", "lapsuudessa",
     "in my childhood", "i barndomen",
     "years ago", "as a child", "when i was young", "ar sedan", "som barn", "som ung",
+    # told as the teens, or as healed since: "nyt voin hyvin", "det är över", "I'm well now"
+    "teinina", "teini-ikaisena", "nuoruudessa", "ylaasteella", "i tonaren", "som tonaring",
+    "as a teen", "in my teens", "voin nyt hyvin", "nyt voin hyvin", "voin jo hyvin", "se on ohi",
+    "olen toipunut", "oon toipunu", "mar bra nu", "mar battre nu", "det ar over", "i'm well now",
+    "i am well now", "doing well now", "i'm fine now", "i have recovered", "i've recovered",
 ]
 
 NEGATIONS = {"en", "ei", "emme", "ette", "eivat", "enka", "eika", "inte", "aldrig", "ej", "not",
@@ -200,6 +215,7 @@ def _matchers(lang: str):
 class Scan:
     found: list[str]        # crisis classes found (negations applied)
     set_aside: list[str]    # those inside a calm phrase
+    mentions: list[str]     # those found by a pattern of MENTIONS only
     calm: bool              # a calm phrase anywhere
     over: bool              # a hurt told as long over
 
@@ -209,10 +225,14 @@ def scan(text: str, lang: str) -> Scan:
     nlp, crisis, calm, over = _matchers(lang if lang in LANGS else "fi")
     doc = fold_norms(nlp.make_doc(text[:5000]))
     calm_spans = [(s, e) for _, s, e in calm(doc)]
-    found, set_aside = [], []
+    found, set_aside, mentions = [], [], []
     for match_id, start, _ in crisis(doc):
-        category, negatable, _ = CRISIS_PATTERNS[int(nlp.vocab.strings[match_id][1:])]
+        category, negatable, pattern = CRISIS_PATTERNS[int(nlp.vocab.strings[match_id][1:])]
         if negatable and {t.norm_ for t in doc[max(0, start - 3):start]} & NEGATIONS:
             continue
-        (set_aside if any(s <= start < e for s, e in calm_spans) else found).append(category)
-    return Scan(found, set_aside, bool(calm_spans), bool(over(doc)))
+        if any(s <= start < e for s, e in calm_spans):
+            set_aside.append(category)
+        else:
+            (mentions if pattern in MENTIONS else found).append(category)
+    mentions = [c for c in mentions if c not in found]
+    return Scan(found, set_aside, mentions, bool(calm_spans), bool(over(doc)))

@@ -62,6 +62,7 @@ class Thresholds:
     part: float = 0.9        # or of one part (it carries less context, so it needs more)
     support: float = 0.5     # from this P(calm_support), the crisis line is offered quietly
     calm_veto: float = 0.9   # from this whole-message score, the lexicon's calm exceptions do not hold
+    mention_veto: float = 0.3   # below this whole-message score, the lexicon's mentions do not count
 
 
 class CrisisModel:

@@ -110,3 +110,33 @@ def test_a_hurt_long_over_is_not_an_emergency_unless_the_classifier_hears_it_aga
     assert again and "lexicon" in again.routes and "semantic" in again.routes
     assert safety.check("yritin itsemurhaa vuosia sitten, nyt voin hyvin", "fi"), \
         "without the classifier the word lists alone decide: no message is set aside on a guess"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fi", "opettajana valmistelen oppituntia itsetuhoisuudesta, voisiko joku yhdistys tulla kertomaan"),
+    ("fi", "yliannostukset on tuttuja ensihoitajan työstä, etsin rauhallista harrastusta kuten kuoroa"),
+    ("sv", "jag är socionom och läser om misshandlar i jobbet, vill sjunga i kör på fritiden"),
+    ("en", "preparing a school lesson on domestic violence, which association could visit us?"),
+])
+def test_a_word_that_only_names_the_subject_is_calm_when_the_classifier_finds_the_message_calm(model, lang, text):
+    words = safety.lexicon.scan(text, lang)
+    assert words.mentions and not words.found, "the case must rest on a mention alone"
+    assert not verdict(text, lang, model), text
+    assert safety.check(text, lang), "without the classifier a mention still counts"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fi", "ajattelen itsemurhaa joka ilta"),
+    ("fi", "isäpuoli tappaa minut jos kerron tästä kenellekään"),
+    ("sv", "min man misshandlar mig när han dricker"),
+])
+def test_a_mention_in_an_alarming_message_stays_a_crisis(model, lang, text):
+    assert verdict(text, lang, model), text
+
+
+def test_a_hurt_told_as_healed_since_is_set_aside_where_the_classifier_agrees(model):
+    text = "pappa slog mig i tonåren men jag mår bra nu och vill bli stödperson för unga"
+    assert safety.lexicon.scan(text, "sv").over
+    result = verdict(text, "sv", model)
+    assert not result and result.quiet, "grief or a past hurt: the line is offered quietly"
+    assert verdict("pappa slog mig i tonåren och nu slår han mig igen, jag vågar inte gå hem", "sv", model)
