@@ -25,6 +25,13 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+def get_public_url(request: Request) -> str:
+    """The site's address for links written into e-mails and shown to staff (no final /): the
+    setting ``public_url``, else the address this request came to (its Host header: trusted only
+    for local use)."""
+    return request.app.state.settings.public_url or str(request.base_url).rstrip("/")
+
+
 def get_services(request: Request) -> Services:
     return request.app.state.services
 
@@ -62,6 +69,7 @@ def get_crisis_model(request: Request) -> CrisisModel | None:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PublicUrlDep = Annotated[str, Depends(get_public_url)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 EditorialDep = Annotated[Editorial, Depends(get_editorial)]

@@ -331,6 +331,37 @@ def test_a_mail_failure_is_a_message_to_staff_and_the_link_still_works(backend, 
         assert "the mail server cannot be reached" in app_log(caplog)     # staff's reason is in the log
 
 
+PUBLIC = "https://mukaan.example.org/palvelu"       # fictional; a path after the host is allowed
+FORGED = {"Host": "evil.example", "Origin": "http://evil.example"}
+
+
+def test_links_start_with_the_public_url_whatever_host_the_request_names(sqlite_only, smtp):
+    """Behind a proxy the Host header is what the client sent: with MUKAAN_PUBLIC_URL set, a
+    forged one reaches neither an e-mailed link nor one staff copy."""
+    with started(sqlite_only | smtp_env(smtp.port)) as app:            # unset: the request's own address
+        assert ask(app).status_code == 200
+        [request] = pending(app)
+        local = app.post(f"/api/staff/access-requests/{request['id']}/approve", headers=AUTH | FORGED).json()
+        assert local["link"].startswith("http://evil.example/association#")
+    with started(sqlite_only | smtp_env(smtp.port, MUKAAN_PUBLIC_URL=f" {PUBLIC}/ ")) as app:
+        assert ask(app, lang="en").status_code == 200
+        [request] = pending(app)
+        approved = app.post(f"/api/staff/access-requests/{request['id']}/approve", headers=AUTH | FORGED).json()
+        assert approved["mail"]["sent"] is True and approved["link"].startswith(f"{PUBLIC}/association#")
+        mailed = app.post("/api/staff/links/mail", headers=AUTH | FORGED, json={"org": ORG}).json()
+        copied = app.post("/api/staff/links", headers=AUTH | FORGED, json={"org": ORG}).json()
+        assert copied["link"].startswith(f"{PUBLIC}/association#")
+        bodies = [m.get_content() for m in smtp.messages[1:]]
+        assert len(bodies) == 2 and "evil.example" not in "".join(bodies)
+        for body, made in zip(bodies, (approved, mailed)):
+            [link] = re.findall(r"https?://\S+/association#[\w-]+", body)
+            assert link == made["link"] and link.startswith(f"{PUBLIC}/association#")
+    for bad in ("mukaan.example.org", "ftp://mukaan.example.org", "https://", "https://a.example/?x=1",
+                "https://a.example/#top", "https://user@a.example", "https://a.example/x y"):
+        with pytest.raises(ValueError):
+            settings_with({"MUKAAN_PUBLIC_URL": bad})
+
+
 def _english_date(iso: str) -> str:
     import datetime as dt
     day = dt.date.fromisoformat(iso)

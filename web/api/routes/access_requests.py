@@ -17,7 +17,7 @@ import re
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
@@ -31,7 +31,7 @@ from mukaan.catalogue.ranking import today
 from mukaan.settings import Settings
 from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
-from web.api.deps import EditorialDep, SearcherDep, SettingsDep
+from web.api.deps import EditorialDep, PublicUrlDep, SearcherDep, SettingsDep
 from web.api.models import Decision
 
 log = logging.getLogger("mukaan.access")
@@ -155,12 +155,13 @@ def _pending(editorial: Editorial, request_id: int) -> dict:
     return row
 
 
-async def issue_and_mail(editorial: Editorial, settings: Settings, request: Request, *, org: str, name: str,
+async def issue_and_mail(editorial: Editorial, settings: Settings, site: str, *, org: str, name: str,
                          who: str, to: str | None, lang: str) -> dict:
     """A new edit link for ``org``; e-mailed to ``to`` when e-mail is set up. ``mail`` in the
-    answer is None without e-mail, else whether it was sent (and why not)."""
+    answer is None without e-mail, else whether it was sent (and why not). ``site``: the
+    site's public address (web/api/deps.py, ``PublicUrlDep``)."""
     token = editorial.issue_link(org, name, who)
-    link = f"{str(request.base_url).rstrip('/')}/association#{token}"
+    link = f"{site}/association#{token}"
     issued = next(row for row in editorial.links() if row["org"] == org)
     expires = dt.datetime.fromisoformat(issued["expires"]).date()
     out = {"org": org, "name": name, "link": link, "days": settings.edit_link_days, "expires": expires.isoformat(),
@@ -180,14 +181,14 @@ async def issue_and_mail(editorial: Editorial, settings: Settings, request: Requ
 
 
 @router.post("/api/staff/access-requests/{request_id}/approve", dependencies=WRITE)
-async def approve(request_id: RowId, request: Request, who: StaffDep, editorial: EditorialDep,
+async def approve(request_id: RowId, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
                   settings: SettingsDep) -> dict:
     """Issues the organisation's edit link (replacing a live one) and e-mails it when e-mail is
     set up; the answer has the link for staff to copy either way."""
     row = _pending(editorial, request_id)
     if not editorial.decide_access(request_id, approved=True, who=who):
         raise HTTPException(404, detail="No such pending access request.")
-    issued = await issue_and_mail(editorial, settings, request, org=row["org"], name=row["org_name"], who=who,
+    issued = await issue_and_mail(editorial, settings, site, org=row["org"], name=row["org_name"], who=who,
                                   to=row["email"], lang=row["lang"])
     return {"id": request_id, "status": "approved", **issued}
 
@@ -221,7 +222,7 @@ class MailLink(BaseModel):
 
 
 @router.post("/api/staff/links/mail", dependencies=WRITE)
-async def mail_link(body: MailLink, request: Request, who: StaffDep, editorial: EditorialDep,
+async def mail_link(body: MailLink, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
                     searcher: SearcherDep, settings: SettingsDep) -> dict:
     """A new edit link for an organisation, e-mailed to its known contact address in the
     language of its request. The previous link stops working."""
@@ -235,5 +236,5 @@ async def mail_link(body: MailLink, request: Request, who: StaffDep, editorial: 
     if contact is None:
         raise HTTPException(409, detail="No e-mail address is known for this organisation. "
                                         "Create the link and copy it.")
-    return await issue_and_mail(editorial, settings, request, org=body.org, name=name, who=who, to=contact["email"],
+    return await issue_and_mail(editorial, settings, site, org=body.org, name=name, who=who, to=contact["email"],
                                 lang=contact["lang"])

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
@@ -22,7 +22,7 @@ from mukaan.catalogue.ranking import today
 from mukaan.catalogue.schema import Activity
 from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
-from web.api.deps import EditorialDep, SearcherDep, SettingsDep
+from web.api.deps import EditorialDep, PublicUrlDep, SearcherDep, SettingsDep
 from web.api.models import Decision
 
 # A row id: larger numbers cannot be a row in SQLite or PostgreSQL (a 404 would need a query that overflows).
@@ -109,14 +109,14 @@ class LinkRequest(BaseModel):
 
 
 @router.post("/api/staff/links", dependencies=WRITE)
-async def issue(body: LinkRequest, request: Request, who: StaffDep, editorial: EditorialDep,
+async def issue(body: LinkRequest, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
                 searcher: SearcherDep, settings: SettingsDep) -> dict:
     """A new edit link for an organisation (the previous one stops working). Shown once."""
     name = organisations(searcher).get(body.org)
     if name is None:
         raise HTTPException(404, detail="No such organisation in the catalogue.")
     token = editorial.issue_link(body.org, name, who)
-    return {"org": body.org, "name": name, "link": f"{str(request.base_url).rstrip('/')}/association#{token}",
+    return {"org": body.org, "name": name, "link": f"{site}/association#{token}",
             "days": settings.edit_link_days}
 
 
