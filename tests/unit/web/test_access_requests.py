@@ -331,6 +331,49 @@ def test_a_mail_failure_is_a_message_to_staff_and_the_link_still_works(backend, 
         assert "the mail server cannot be reached" in app_log(caplog)     # staff's reason is in the log
 
 
+def test_a_declined_association_gets_the_reason_by_email_in_its_language(backend, smtp, caplog):
+    caplog.set_level(logging.DEBUG)
+    reason = "Toimintanne on Tampereella, ja Mukaan kattaa nyt vain pääkaupunkiseudun.\nSoittakaa 040 123 4567."
+    with started(backend | smtp_env(smtp.port, MUKAAN_PUBLIC_URL=PUBLIC)) as app:
+        assert ask(app, lang="sv").status_code == 200
+        [request] = pending(app)
+        declined = app.post(f"/api/staff/access-requests/{request['id']}/decline", headers=AUTH | FORGED,
+                            json={"reason": f"  {reason}\u0007 "})
+        assert declined.status_code == 200, declined.text
+        assert declined.json() == {"id": request["id"], "status": "declined",
+                                   "mail": {"sent": True, "to": CONTACT, "lang": "sv"}}
+        [message] = smtp.messages
+        assert smtp.recipients == [[CONTACT]] and message["To"] == CONTACT
+        assert message["Subject"] == f"Mukaan: din begäran om en redigeringslänk – {ORG_NAME}"
+        assert message["Content-Language"] == "sv" and message["Auto-Submitted"] == "auto-generated"
+        body = message.get_content().replace("\r\n", "\n")
+        assert f"Vi kan inte ge {ORG_NAME} någon länk just nu." in body
+        assert f"Orsak:\n{reason}\n\n" in body                          # as staff wrote it, bell dropped
+        assert f"be om en länk på nytt här:\n\n{PUBLIC}/access\n" in body and "evil.example" not in body
+        entries = app.get("/api/staff/audit", headers=AUTH).json()["entries"]
+        assert [e["action"] for e in entries[:2]] == ["decline e-mailed", "access declined"]
+        for text in (str(entries), app_log(caplog)):
+            assert CONTACT not in text and "Tampereella" not in text
+        # Another one declined while the mail server is down: staff are told, nothing fails.
+        app.app.state.settings.smtp_port = free_port()                  # nothing listens there
+        assert ask(app, org="", org_name="Kuvitteellinen Lukupiiri ry", lang="en").status_code == 200
+        [other] = pending(app)
+        failed = app.post(f"/api/staff/access-requests/{other['id']}/decline", headers=AUTH,
+                          json={"reason": reason})
+        assert failed.status_code == 200
+        assert failed.json()["status"] == "declined" and failed.json()["mail"]["sent"] is False
+        assert failed.json()["mail"]["code"] == "unreachable" and len(smtp.messages) == 1
+        assert pending(app) == []
+        assert app.get("/api/staff/audit", headers=AUTH).json()["entries"][0]["action"] == "decline e-mail failed"
+        assert "the decline e-mail to kuvitteellinen-lukupiiri-ry was not sent" in app_log(caplog)
+        assert CONTACT not in app_log(caplog) and "Tampereella" not in app_log(caplog)
+    for lang, words in (("fi", "Emme voi nyt antaa linkkiä yhdistykselle"), ("en", "We cannot give")):
+        from mukaan import mail
+        message = mail.decline_message(settings_with(smtp_env(smtp.port)), to=CONTACT, lang=lang,
+                                       org_name="Kuvitteellinen\nLukupiiri ry", reason="Syy.", access_url="x/access")
+        assert words in message.get_content() and message["Subject"].endswith("– Kuvitteellinen Lukupiiri ry")
+
+
 PUBLIC = "https://mukaan.example.org/palvelu"       # fictional; a path after the host is allowed
 FORGED = {"Host": "evil.example", "Origin": "http://evil.example"}
 

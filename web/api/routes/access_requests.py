@@ -155,6 +155,22 @@ def _pending(editorial: Editorial, request_id: int) -> dict:
     return row
 
 
+async def send_mail(editorial: Editorial, settings: Settings, message, *, who: str, org: str, what: str,
+                    lang: str) -> dict:
+    """Sends ``message`` (``what``: "link" or "decline", for the log and the audit log) and says
+    how it went: ``{"sent": True, "to", "lang"}`` or ``{"sent": False, "to", "code", "problem"}``.
+    A failure is a message to staff, never an error; the log has the reason, not the address."""
+    to = message["To"]
+    try:
+        await run_in_threadpool(mail.send, settings, message)
+    except mail.MailError as exc:
+        log.warning("the %s e-mail to %s was not sent: %s", what, org, exc)
+        editorial.log(who, f"{what} e-mail failed", detail=org)
+        return {"sent": False, "to": to, "code": exc.code, "problem": str(exc)}
+    editorial.log(who, f"{what} e-mailed", detail=org)
+    return {"sent": True, "to": to, "lang": lang}
+
+
 async def issue_and_mail(editorial: Editorial, settings: Settings, site: str, *, org: str, name: str,
                          who: str, to: str | None, lang: str) -> dict:
     """A new edit link for ``org``; e-mailed to ``to`` when e-mail is set up. ``mail`` in the
@@ -168,15 +184,7 @@ async def issue_and_mail(editorial: Editorial, settings: Settings, site: str, *,
            "mail": None}
     if to and mail.mail_enabled(settings):
         message = mail.link_message(settings, to=to, lang=lang, org_name=name, link=link, expires=expires)
-        try:
-            await run_in_threadpool(mail.send, settings, message)
-        except mail.MailError as exc:
-            log.warning("the edit link of %s was not e-mailed: %s", org, exc)
-            editorial.log(who, "link e-mail failed", detail=org)
-            out["mail"] = {"sent": False, "to": to, "code": exc.code, "problem": str(exc)}
-        else:
-            editorial.log(who, "link e-mailed", detail=org)
-            out["mail"] = {"sent": True, "to": to, "lang": lang}
+        out["mail"] = await send_mail(editorial, settings, message, who=who, org=org, what="link", lang=lang)
     return out
 
 
@@ -194,12 +202,24 @@ async def approve(request_id: RowId, site: PublicUrlDep, who: StaffDep, editoria
 
 
 @router.post("/api/staff/access-requests/{request_id}/decline", dependencies=WRITE)
-async def decline(request_id: RowId, body: Decision, who: StaffDep, editorial: EditorialDep) -> dict:
-    _pending(editorial, request_id)
-    if not body.reason.strip():
+async def decline(request_id: RowId, body: Decision, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
+                  settings: SettingsDep) -> dict:
+    """Declines the request with staff's reason; when e-mail is set up the association gets
+    the reason and the address to ask again (/access), in its language. ``mail`` as in
+    approve: None without e-mail, else whether it was sent."""
+    row = _pending(editorial, request_id)
+    reason = body.reason.strip()
+    if not reason:
         raise HTTPException(422, detail="Write the reason for declining.")
-    editorial.decide_access(request_id, approved=False, who=who, reason=body.reason.strip())
-    return {"id": request_id, "status": "declined"}
+    if not editorial.decide_access(request_id, approved=False, who=who, reason=reason):
+        raise HTTPException(404, detail="No such pending access request.")
+    out = {"id": request_id, "status": "declined", "mail": None}
+    if mail.mail_enabled(settings):
+        message = mail.decline_message(settings, to=row["email"], lang=row["lang"], org_name=row["org_name"],
+                                       reason=reason, access_url=f"{site}/access")
+        out["mail"] = await send_mail(editorial, settings, message, who=who, org=row["org"], what="decline",
+                                      lang=row["lang"])
+    return out
 
 
 def contacts(editorial: Editorial) -> dict[str, dict]:
