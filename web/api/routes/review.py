@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
@@ -128,14 +128,23 @@ async def revoke(org: str, who: StaffDep, editorial: EditorialDep) -> dict:
 
 
 # -- freshness, reports, audit ---------------------------------------------------------------
+FRESH_PAGE = 20
+FRESH_MAX_PAGE = 200
+
+
 @router.get("/api/staff/freshness", dependencies=READ)
-async def freshness(who: StaffDep, searcher: SearcherDep, settings: SettingsDep) -> dict:
-    """Activities not confirmed for ``freshness_remind_months``; ``hidden`` ones residents no
-    longer see (``freshness_hide_months``)."""
+async def freshness(who: StaffDep, searcher: SearcherDep, settings: SettingsDep,
+                    limit: int = Query(FRESH_PAGE, ge=1, le=FRESH_MAX_PAGE),
+                    offset: int = Query(0, ge=0, le=10_000_000)) -> dict:
+    """Activities not confirmed for ``freshness_remind_months``, the longest unchecked first,
+    ``limit`` of them from ``offset`` (``total``: all of them, ``hidden_total``: those residents
+    no longer see, after ``freshness_hide_months``)."""
+    stale = unconfirmed(searcher.snapshot().activities, today(settings), settings.freshness_remind_months,
+                        settings.freshness_hide_months)
     return {"today": today(settings).isoformat(), "remind_months": settings.freshness_remind_months,
-            "hide_months": settings.freshness_hide_months,
-            "activities": unconfirmed(searcher.snapshot().activities, today(settings), settings.freshness_remind_months,
-                                      settings.freshness_hide_months)}
+            "hide_months": settings.freshness_hide_months, "total": len(stale),
+            "hidden_total": sum(a["hidden"] for a in stale), "limit": limit, "offset": offset,
+            "activities": stale[offset:offset + limit]}
 
 
 @router.get("/api/staff/reports", dependencies=READ)
