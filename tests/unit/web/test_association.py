@@ -5,19 +5,15 @@ the setting ``today``, and residents' error reports."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 
 import pytest
 
 from mukaan.catalogue.editing import owner
-from mukaan.settings import get_settings
-from tests.conftest import web_app
 
 STAFF = "staff-token-for-association-tests"
 ORG = "tikkurilan-omaishoitajat-ry-demo"          # six activities in Vantaa (demo data)
 OTHER = "mielen-tuki-espoo-ry-demo"
-SAME_SITE = {"Origin": "http://testserver"}
 
 
 def services(client):
@@ -25,22 +21,12 @@ def services(client):
     return client.app.state.services
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def app(request, tmp_path):
-    """The web app on a writable copy of the bundled catalogue, with its editorial tables."""
-    env = {"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
-           "MUKAAN_EDITORIAL_DATABASE": str(tmp_path / "editorial.sqlite3"), "MUKAAN_REPORT_RATE_PER_HOUR": "5"}
-    if request.param == "sqlite":
-        shutil.copy(get_settings().database, tmp_path / "catalogue.sqlite3")
-        env["MUKAAN_DATABASE"] = str(tmp_path / "catalogue.sqlite3")
-    else:
-        from devtools.postgres import fresh_database
-        request.getfixturevalue("pg_catalogue_url")
-        server = request.getfixturevalue("pg_server").get_uri()
-        env["MUKAAN_DATABASE_URL"] = fresh_database(server, f"editing_{time.time_ns()}", template="bundled")
-        env["MUKAAN_DATABASE"] = str(tmp_path / "absent.sqlite3")
-    with web_app(env) as client:
-        client.headers.update(SAME_SITE)
+@pytest.fixture
+def app(app_on_copy):
+    """The web app on a writable copy of the bundled catalogue (SQLite and PostgreSQL), with its
+    editorial tables (tests/unit/web/conftest.py)."""
+    with app_on_copy({"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
+                      "MUKAAN_REPORT_RATE_PER_HOUR": "5"}) as client:
         yield client
 
 
