@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from mukaan.catalogue.backend import Searcher
 from mukaan.catalogue.editorial import Editorial
+from mukaan.catalogue.formats.hsds_index import HsdsIndex
 from mukaan.needs import NeedsLog
 from mukaan.safety import CrisisModel
 from mukaan.services import Services
@@ -46,6 +47,13 @@ def get_editorial(request: Request) -> Editorial:
     return request.app.state.services.editorial
 
 
+def get_hsds_index(request: Request) -> HsdsIndex:
+    """This app's HSDS records of the current catalogue (built again when it changes). A plain
+    function: FastAPI runs it in the thread pool, so a build does not hold up other requests.
+    Routes first depend on ``web.access.require_catalogue``, as for the searcher."""
+    return request.app.state.services.hsds_index()
+
+
 def get_needs_log(request: Request) -> NeedsLog:
     return request.app.state.services.needs
 
@@ -74,6 +82,7 @@ ServicesDep = Annotated[Services, Depends(get_services)]
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 EditorialDep = Annotated[Editorial, Depends(get_editorial)]
 NeedsLogDep = Annotated[NeedsLog, Depends(get_needs_log)]
+HsdsIndexDep = Annotated[HsdsIndex, Depends(get_hsds_index)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 SessionsDep = Annotated[Sessions, Depends(get_sessions)]
 LanguagesDep = Annotated[MemoryLanguages | RedisLanguages, Depends(get_languages)]
