@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -33,9 +32,9 @@ from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
 from web.api.deps import EditorialDep, PublicUrlDep, SearcherDep, SettingsDep
 from web.api.models import Decision
+from web.pages import page
 
 log = logging.getLogger("mukaan.access")
-STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["access"])
 READ = [Depends(require_catalogue)]
 WRITE = [Depends(same_site), Depends(require_catalogue)]
@@ -71,8 +70,8 @@ def email_ok(value: str) -> bool:
 
 
 @router.get("/access", include_in_schema=False)
-async def access_page() -> FileResponse:
-    return FileResponse(STATIC / "access.html", media_type="text/html")
+async def access_page() -> HTMLResponse:
+    return page("access")
 
 
 @router.get("/api/access/organisations", dependencies=READ)

@@ -6,12 +6,11 @@ logged under the token's name.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -24,11 +23,11 @@ from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
 from web.api.deps import EditorialDep, PublicUrlDep, SearcherDep, SettingsDep
 from web.api.models import Decision
+from web.pages import page
 
 # A row id: larger numbers cannot be a row in SQLite or PostgreSQL (a 404 would need a query that overflows).
 RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["staff"])
 READ = [Depends(require_catalogue)]
 WRITE = [Depends(same_site), Depends(require_catalogue)]
@@ -52,8 +51,8 @@ def differences(before: Activity | None, after: Activity) -> list[dict]:
 
 
 @router.get("/staff/review", include_in_schema=False)
-async def review_page() -> FileResponse:
-    return FileResponse(STATIC / "review.html", media_type="text/html")
+async def review_page() -> HTMLResponse:
+    return page("review")
 
 
 @router.get("/api/staff/review", dependencies=READ)
