@@ -1,10 +1,11 @@
-"""E-mail of edit links to associations, over the SMTP server in the settings (``smtp_host``,
-``smtp_port``, ``smtp_from``, optional ``smtp_user``/``smtp_password``, ``smtp_starttls``).
+"""E-mail to associations over the SMTP server in the settings (``smtp_host``, ``smtp_port``,
+``smtp_from``, optional ``smtp_user``/``smtp_password``, ``smtp_starttls``): their edit link,
+or the reason their request for one was declined.
 
-The message is short plain text in the association's language (fi, sv or en). Sending
+Each message is short plain text in the association's language (fi, sv or en). Sending
 raises :class:`MailError` with a reason staff can act on; the caller keeps the link valid to
-copy. Nothing here logs: the token and the address are never written anywhere but the
-message itself.
+copy (or tells staff to give the reason themselves). Nothing here logs: the token, the
+address and the reason are never written anywhere but the message itself.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 
 from mukaan.settings import Settings
-from mukaan.texts.mail import LINK_MAIL, MONTHS_EN
+from mukaan.texts.mail import DECLINE_MAIL, LINK_MAIL, MONTHS_EN
 
 
 class MailError(Exception):
@@ -35,22 +36,40 @@ def _date(day: dt.date, lang: str) -> str:
     return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}" if lang == "en" else f"{day.day}.{day.month}.{day.year}"
 
 
-def link_message(settings: Settings, *, to: str, lang: str, org_name: str, link: str,
-                 expires: dt.date) -> EmailMessage:
-    """The e-mail that carries an edit link, in ``lang`` (fi when unknown)."""
-    texts = LINK_MAIL.get(lang, LINK_MAIL["fi"])
-    # A name is one line in the subject; the body needs no more either.
-    org = " ".join(org_name.split())
+def _message(settings: Settings, *, to: str, lang: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings.smtp_from
     message["To"] = to
-    message["Subject"] = texts["subject"].format(org=org)
+    message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=parseaddr(settings.smtp_from)[1].rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
-    message.set_content(texts["body"].format(org=org, link=link, date=_date(expires, lang)))
+    message.set_content(body)
     message["Content-Language"] = lang if lang in LINK_MAIL else "fi"     # after set_content: it clears Content-*
     return message
+
+
+def _one_line(name: str) -> str:
+    """A name is one line in the subject; the body needs no more either."""
+    return " ".join(name.split())
+
+
+def link_message(settings: Settings, *, to: str, lang: str, org_name: str, link: str,
+                 expires: dt.date) -> EmailMessage:
+    """The e-mail that carries an edit link, in ``lang`` (fi when unknown)."""
+    texts, org = LINK_MAIL.get(lang, LINK_MAIL["fi"]), _one_line(org_name)
+    return _message(settings, to=to, lang=lang, subject=texts["subject"].format(org=org),
+                    body=texts["body"].format(org=org, link=link, date=_date(expires, lang)))
+
+
+def decline_message(settings: Settings, *, to: str, lang: str, org_name: str, reason: str,
+                    access_url: str) -> EmailMessage:
+    """The e-mail that tells an association its request for an edit link was declined: staff's
+    ``reason`` (its lines kept, control characters dropped) and where to ask again."""
+    texts, org = DECLINE_MAIL.get(lang, DECLINE_MAIL["fi"]), _one_line(org_name)
+    lines = ("".join(ch for ch in line if ch.isprintable()).rstrip() for line in reason.strip().splitlines())
+    return _message(settings, to=to, lang=lang, subject=texts["subject"].format(org=org),
+                    body=texts["body"].format(org=org, reason="\n".join(lines), access=access_url))
 
 
 def send(settings: Settings, message: EmailMessage) -> None:

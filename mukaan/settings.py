@@ -6,8 +6,9 @@ import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,6 +143,11 @@ class Settings(BaseSettings):
     smtp_password: SecretStr | None = None
     smtp_starttls: bool = True
     smtp_timeout: float = Field(10.0, gt=0, le=120)
+    # The address residents and associations reach the site at (https://mukaan.example.org,
+    # a path allowed): every link the server writes into an e-mail or shows staff to copy
+    # starts with it. Unset = the address the request came to (its Host header), fine for
+    # local use but not behind a proxy, where the Host header is whatever the client sent.
+    public_url: str | None = None
     # The day Mukaan takes as today (YYYY-MM-DD): for demos and tests that travel in time.
     # Unset = the real date.
     today: dt.date | None = None
@@ -159,6 +165,19 @@ class Settings(BaseSettings):
     # The town the kiosks stand in (Finnish or Swedish name): offered as the first answer to
     # "which municipality?". A kiosk elsewhere overrides it with /kiosk?municipality=Name.
     kiosk_municipality: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        """http(s)://host[:port][/path], no query, fragment or user; kept without the final /."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        parts = urlsplit(value)
+        if (parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment
+                or "@" in parts.netloc or any(ch.isspace() for ch in value)):
+            raise ValueError("give the site's address as https://host[:port][/path]")
+        return value.rstrip("/")
 
 
 @lru_cache(maxsize=1)

@@ -156,7 +156,7 @@ def unconfirmed(activities, today: dt.date, remind_months: int, hide_months: int
     hide = months_before(today, hide_months) if hide_months > 0 else dt.date.min
     return [{"id": a.id, "name": a.name.get("fi"), "org": owner(a), "org_name": a.organizer.name if a.organizer else "",
              "checked": a.checked.isoformat(), "hidden": a.checked < hide}
-            for a in sorted(activities, key=lambda a: a.checked) if a.checked < remind and a.status == "active"]
+            for a in sorted(activities, key=lambda a: (a.checked, a.id)) if a.checked < remind and a.status == "active"]
 
 
 def publish(searcher, activity: Activity) -> float:

@@ -1,4 +1,5 @@
-"""The e-mail that carries an association's edit link, in Finnish, Swedish and English."""
+"""The e-mails to associations, in Finnish, Swedish and English: the one that carries an edit
+link, and the one that says a request for it was declined, and why."""
 from __future__ import annotations
 
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -35,6 +36,43 @@ LINK_MAIL = {
                 "The link works until {date}.\n"
                 "Do not share it: anyone with it can change your association's information.\n"
                 "City staff check the changes before residents see them.\n\n"
+                "If this message reached you by mistake, you can delete it.\n\n"
+                "Best regards\nMukaan\n",
+    },
+}
+
+# A declined request for an edit link: staff's reason, and where to ask again (/access).
+DECLINE_MAIL = {
+    "fi": {
+        "subject": "Mukaan: pyyntösi muokkauslinkistä – {org}",
+        "body": "Hei,\n\n"
+                "Kiitos, että pyysit muokkauslinkkiä Mukaan-palveluun. "
+                "Emme voi nyt antaa linkkiä yhdistykselle {org}.\n\n"
+                "Syy:\n{reason}\n\n"
+                "Jos tilanne muuttuu, voit pyytää linkkiä uudelleen täällä:\n\n"
+                "{access}\n\n"
+                "Jos viesti tuli sinulle vahingossa, voit poistaa sen.\n\n"
+                "Terveisin\nMukaan\n",
+    },
+    "sv": {
+        "subject": "Mukaan: din begäran om en redigeringslänk – {org}",
+        "body": "Hej,\n\n"
+                "Tack för att du bad om en redigeringslänk till tjänsten Mukaan. "
+                "Vi kan inte ge {org} någon länk just nu.\n\n"
+                "Orsak:\n{reason}\n\n"
+                "Om situationen ändras är du välkommen att be om en länk på nytt här:\n\n"
+                "{access}\n\n"
+                "Om meddelandet kom till dig av misstag kan du radera det.\n\n"
+                "Hälsningar\nMukaan\n",
+    },
+    "en": {
+        "subject": "Mukaan: your request for an edit link – {org}",
+        "body": "Hello,\n\n"
+                "Thank you for asking for an edit link to the Mukaan service. "
+                "We cannot give {org} a link at this time.\n\n"
+                "Reason:\n{reason}\n\n"
+                "If things change, you are welcome to ask again here:\n\n"
+                "{access}\n\n"
                 "If this message reached you by mistake, you can delete it.\n\n"
                 "Best regards\nMukaan\n",
     },

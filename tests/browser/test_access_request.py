@@ -172,7 +172,7 @@ def test_an_association_asks_for_a_link_and_staff_approve_it(page, context, web_
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
-def test_what_an_association_writes_is_shown_as_text_to_staff(page, web_url):
+def test_what_an_association_writes_is_shown_as_text_to_staff(page, web_url, inbox):
     """Stored XSS through the request form: the name and the message reach staff as text."""
     sent = httpx.post(f"{web_url}/api/access-requests", json={
         "org": "", "org_name": f"Kuvitteellinen {XSS} ry", "email": "xss@example.org", "message": XSS, "lang": "en"})
@@ -185,4 +185,14 @@ def test_what_an_association_writes_is_shown_as_text_to_staff(page, web_url):
     expect(item).to_contain_text("Uusi yhdistys: sillä ei ole vielä toimintaa luettelossa.")
     expect(item.locator("p", has_text="window.__xss=2")).to_have_count(1)
     assert item.locator("img, script").count() == 0
+    assert page.evaluate("window.__xss") is None
+    # Declined with a reason: e-mailed to the address it gave (the hint says so before).
+    expect(item).to_contain_text("Syy lähetetään yhdistykselle sähköpostilla.")
+    item.get_by_label("Hylkäyksen syy").fill("Emme löytäneet yhdistystä rekisteristä.")
+    item.get_by_role("button", name="Hylkää").click()
+    expect(page.locator("#review-status")).to_have_text(
+        "Pyyntö hylättiin. Syy lähetettiin sähköpostilla osoitteeseen xss@example.org.")
+    expect(item).to_have_count(0)
+    declined = next(m for m in inbox.messages if m["To"] == "xss@example.org")
+    assert "Emme löytäneet yhdistystä rekisteristä." in declined.get_content()
     assert page.evaluate("window.__xss") is None

@@ -171,7 +171,32 @@ def test_an_unconfirmed_activity_disappears_after_the_set_time(page, context, st
         assert oldest["id"] not in after
         staff = context.new_page()
         staff_sign_in(staff, base_url, staff_token)
+        # Twenty at a time, the longest unchecked first; the range above the list is read out,
+        # and focus stays on the button pressed (or goes to the other one at the end).
+        pages, prev, nxt = staff.locator("#stale-pages"), staff.locator("#stale-prev"), staff.locator("#stale-next")
+        expect(staff.locator("#stale-range")).to_contain_text("Näytetään 1–20, yhteensä")
+        expect(staff.locator("#stale .review-item")).to_have_count(20)
+        expect(pages).to_be_visible()
+        expect(pages).to_have_attribute("aria-label", "Tarkistamatta pitkään: sivut")
+        expect(prev).to_be_disabled()
+        expect(nxt).to_have_attribute("aria-label", "Seuraavat, 21–40")
+        first = staff.locator("#stale .review-item h3").first.inner_text()
+        nxt.focus()
+        staff.keyboard.press("Enter")
+        expect(staff.locator("#stale-range")).to_contain_text("Näytetään 21–40, yhteensä")
+        expect(nxt).to_be_focused()
+        assert staff.locator("#stale .review-item h3").first.inner_text() != first
+        prev.focus()
+        staff.keyboard.press("Enter")
+        expect(staff.locator("#stale-range")).to_contain_text("Näytetään 1–20, yhteensä")
+        expect(prev).to_be_disabled()
+        expect(nxt).to_be_focused()                                    # the first page: "Previous" is off
         row = staff.locator("#stale .review-item").filter(has_text=oldest["name"]).first
+        while not row.count():                                         # on to the activity's page
+            assert nxt.is_enabled(), f"{oldest['name']} is on no page of the list"
+            before = staff.locator("#stale-range").inner_text()
+            staff.keyboard.press("Enter")
+            expect(staff.locator("#stale-range")).not_to_have_text(before)
         expect(row.locator(".hidden-mark")).to_have_text("Piilossa asukkailta")
         audit(staff, "review: not checked for a long time")
         screenshots(staff, "review-freshness", full_page=True)

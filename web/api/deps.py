@@ -13,6 +13,7 @@ from fastapi import Depends, Request
 
 from mukaan.catalogue.backend import Searcher
 from mukaan.catalogue.editorial import Editorial
+from mukaan.catalogue.formats.hsds_index import HsdsIndex
 from mukaan.needs import NeedsLog
 from mukaan.safety import CrisisModel
 from mukaan.services import Services
@@ -23,6 +24,13 @@ from web.session_lang import MemoryLanguages, RedisLanguages
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings
+
+
+def get_public_url(request: Request) -> str:
+    """The site's address for links written into e-mails and shown to staff (no final /): the
+    setting ``public_url``, else the address this request came to (its Host header: trusted only
+    for local use)."""
+    return request.app.state.settings.public_url or str(request.base_url).rstrip("/")
 
 
 def get_services(request: Request) -> Services:
@@ -37,6 +45,13 @@ def get_searcher(request: Request) -> Searcher:
 
 def get_editorial(request: Request) -> Editorial:
     return request.app.state.services.editorial
+
+
+def get_hsds_index(request: Request) -> HsdsIndex:
+    """This app's HSDS records of the current catalogue (built again when it changes). A plain
+    function: FastAPI runs it in the thread pool, so a build does not hold up other requests.
+    Routes first depend on ``web.access.require_catalogue``, as for the searcher."""
+    return request.app.state.services.hsds_index()
 
 
 def get_needs_log(request: Request) -> NeedsLog:
@@ -62,10 +77,12 @@ def get_crisis_model(request: Request) -> CrisisModel | None:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PublicUrlDep = Annotated[str, Depends(get_public_url)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 SearcherDep = Annotated[Searcher, Depends(get_searcher)]
 EditorialDep = Annotated[Editorial, Depends(get_editorial)]
 NeedsLogDep = Annotated[NeedsLog, Depends(get_needs_log)]
+HsdsIndexDep = Annotated[HsdsIndex, Depends(get_hsds_index)]
 RasaDep = Annotated[RasaClient, Depends(get_rasa)]
 SessionsDep = Annotated[Sessions, Depends(get_sessions)]
 LanguagesDep = Annotated[MemoryLanguages | RedisLanguages, Depends(get_languages)]

@@ -1,5 +1,6 @@
 // Staff review (/staff/review), beside review.js: associations' requests for an edit link
-// (approve: the link is created, and e-mailed when e-mail is set up; decline with a reason),
+// (approve: the link is created, and e-mailed when e-mail is set up; decline with a reason,
+// e-mailed too),
 // and "send by e-mail" for a link staff create for an organisation whose address is known
 // (the one it gave when it asked for access).
 
@@ -43,7 +44,8 @@ export function accessRequests({ json, guarded, say, button, T, date, lang, relo
       el("div", { class: "buttons-row" },
         button(T("accessApprove"), () => approve(r), "primary", `${T("accessApprove")}: ${r.org_name}`)),
       el("div", { class: "control" }, el("label", { for: id }, T("accessDeclineLabel")),
-        el("p", { class: "hint", id: `${id}-hint` }, T("accessDeclineHint")), reason),
+        el("p", { class: "hint", id: `${id}-hint` }, T(mailEnabled ? "accessDeclineHintMail" : "accessDeclineHint")),
+        reason),
       button(T("accessDecline"), () => decline(r, reason), "quiet", `${T("accessDecline")}: ${r.org_name}`));
   }
 
@@ -62,9 +64,11 @@ export function accessRequests({ json, guarded, say, button, T, date, lang, relo
       return null;
     }
     return guarded(async () => {
-      await json(`/api/staff/access-requests/${r.id}/decline`, { reason: reasonField.value });
+      const done = await json(`/api/staff/access-requests/${r.id}/decline`, { reason: reasonField.value });
       await reload();
-      say(T("accessDeclined"));
+      if (!done.mail) say(T("accessDeclined"));
+      else if (done.mail.sent) say(T("accessDeclinedMailed", { to: done.mail.to }));
+      else say(T("accessDeclinedMailFailed", { problem: T(`mail_${done.mail.code}`) }));
     });
   }
 
@@ -78,6 +82,7 @@ export function accessRequests({ json, guarded, say, button, T, date, lang, relo
 
   async function load() {
     const [requests, known] = await Promise.all([json("/api/staff/access-requests"), json("/api/staff/contacts")]);
+    mailEnabled = requests.mail_enabled;
     const items = requests.requests.map(item);
     $("#access-requests").replaceChildren(...(items.length ? items : [el("li", {}, T("noAccessRequests"))]));
     contacts = known.contacts;

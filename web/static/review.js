@@ -1,13 +1,14 @@
 // Staff review (/staff/review): the associations' pending changes as before/after, approve or
-// send back with a reason; residents' error reports; activities not checked for a long time;
-// edit links (create, revoke; e-mailed when staff tick it); associations' requests for a link
-// (review-access.js); the audit log.
+// send back with a reason; residents' error reports; activities not checked for a long time
+// (review-fresh.js, a page at a time); edit links (create, revoke; e-mailed when staff tick
+// it); associations' requests for a link (review-access.js); the audit log.
 //
 // Access: the staff token as in the staff console (the same sessionStorage key, so signing in
 // once serves both pages), sent as "Authorization: Bearer …".
 
 import { $, $$, applyTexts, el, formatDate } from "./dom.js";
 import { accessRequests } from "./review-access.js";
+import { freshness } from "./review-fresh.js";
 import { pickLang, t } from "./texts.js";
 
 const TOKEN_KEY = "mukaan-staff-token";
@@ -70,6 +71,7 @@ function button(text, onClick, cls = "", label = null) {
 
 const date = (iso) => formatDate(String(iso || "").slice(0, 10), state.lang);
 const access = accessRequests({ json, guarded, say, button, T, date, lang: () => state.lang, reload: loadAll });
+const fresh = freshness({ json, T, date, guarded });
 
 // -- pending changes --------------------------------------------------------------------------
 /** "name.fi" → "Nimi suomeksi". */
@@ -129,13 +131,6 @@ function reportItem(r) {
     }), "quiet", `${T("markHandled")}: ${name}`));
 }
 
-function staleItem(a) {
-  return el("li", { class: "review-item" },
-    el("h3", {}, a.name),
-    el("p", { class: "meta" }, `${a.org_name} · ${T("lastChecked", { date: date(a.checked) })}`),
-    a.hidden ? el("p", { class: "hidden-mark" }, T("hiddenMark")) : null);
-}
-
 function linkState() {
   const chosen = state.links.find((o) => o.org === $("#link-org").value);
   const link = chosen && chosen.link;
@@ -163,13 +158,11 @@ function list(node, items, empty) {
 }
 
 async function loadAll() {
-  const [pending, reports, fresh, links, audit] = await Promise.all([
+  const [pending, reports, links, audit] = await Promise.all([
     json(`/api/staff/review?lang=${state.lang}`), json(`/api/staff/reports?lang=${state.lang}`),
-    json("/api/staff/freshness"), json("/api/staff/links"), json("/api/staff/audit")]);
+    json("/api/staff/links"), json("/api/staff/audit"), fresh.load()]);
   list($("#pending"), pending.changes.map(changeItem), T("noPending"));
   list($("#reports"), reports.reports.map(reportItem), T("noReports"));
-  $("#fresh-intro").textContent = T("freshIntro", { remind: fresh.remind_months, hide: fresh.hide_months });
-  list($("#stale"), fresh.activities.map(staleItem), T("noStale"));
   state.links = links.organisations;
   renderLinks();
   renderAudit(audit.entries);

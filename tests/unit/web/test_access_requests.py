@@ -12,22 +12,17 @@ import email
 import email.policy
 import logging
 import re
-import shutil
 import socket
-import time
-from contextlib import contextmanager
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from mukaan.settings import get_settings
-from tests.conftest import settings_with, web_app
+from tests.conftest import settings_with
 
 STAFF = "staff-token-for-access-request-tests"
 ORG = "tikkurilan-omaishoitajat-ry-demo"          # six activities in Vantaa (demo data)
 ORG_NAME = "Tikkurilan Omaishoitajat ry (demo)"
-SAME_SITE = {"Origin": "http://testserver"}
 AUTH = {"Authorization": f"Bearer {STAFF}"}
 CONTACT = "sihteeri@example.org"                  # fictional
 BUSINESS_ID = "1572860-0"                         # valid check digit, fictional
@@ -77,36 +72,10 @@ def smtp_env(port: int, **extra: str) -> dict[str, str]:
             "MUKAAN_SMTP_TIMEOUT": "5", **extra}
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request, tmp_path) -> dict[str, str]:
-    """The settings of a web app on a writable copy of the bundled catalogue, on either store."""
-    env = {"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
-           "MUKAAN_EDITORIAL_DATABASE": str(tmp_path / "editorial.sqlite3")}
-    if request.param == "sqlite":
-        shutil.copy(get_settings().database, tmp_path / "catalogue.sqlite3")
-        env["MUKAAN_DATABASE"] = str(tmp_path / "catalogue.sqlite3")
-    else:
-        from devtools.postgres import fresh_database
-        request.getfixturevalue("pg_catalogue_url")
-        server = request.getfixturevalue("pg_server").get_uri()
-        env["MUKAAN_DATABASE_URL"] = fresh_database(server, f"access_{time.time_ns()}", template="bundled")
-        env["MUKAAN_DATABASE"] = str(tmp_path / "absent.sqlite3")
-    return env
-
-
-@pytest.fixture
-def sqlite_only(tmp_path) -> dict[str, str]:
-    shutil.copy(get_settings().database, tmp_path / "catalogue.sqlite3")
-    return {"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
-            "MUKAAN_EDITORIAL_DATABASE": str(tmp_path / "editorial.sqlite3"),
-            "MUKAAN_DATABASE": str(tmp_path / "catalogue.sqlite3")}
-
-
-@contextmanager
-def started(env: dict[str, str]):
-    with web_app(env) as client:
-        client.headers.update(SAME_SITE)
-        yield client
+# The web app on a copy of the catalogue (app_on_copy, tests/unit/web/conftest.py) with these
+# settings and each test's own; the checks that do not depend on the store run on SQLite only.
+BASE = {"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0"}
+sqlite_only = pytest.mark.parametrize("catalogue_copy", ["sqlite"], indirect=True)
 
 
 def ask(client, **fields):
@@ -135,9 +104,9 @@ def link_in(message) -> str:
     return link
 
 
-def test_an_association_asks_and_staff_approve_the_link_by_email(backend, smtp, caplog):
+def test_an_association_asks_and_staff_approve_the_link_by_email(app_on_copy, smtp, caplog):
     caplog.set_level(logging.DEBUG)
-    with started(backend | smtp_env(smtp.port)) as app:
+    with app_on_copy(BASE | smtp_env(smtp.port)) as app:
         page = app.get("/access")
         assert page.status_code == 200 and 'id="access-form"' in page.text
         orgs = app.get("/api/access/organisations").json()["organisations"]
@@ -181,8 +150,8 @@ def test_an_association_asks_and_staff_approve_the_link_by_email(backend, smtp, 
                                                                          "contacts": {ORG: CONTACT}}
 
 
-def test_a_new_organisation_is_declined_with_a_reason_then_approved_without_email(backend):
-    with started(backend) as app:                                     # no SMTP server set
+def test_a_new_organisation_is_declined_with_a_reason_then_approved_without_email(app_on_copy):
+    with app_on_copy(BASE) as app:                                    # no SMTP server set
         name = "Kuvitteellinen Lukupiiri ry"                          # fictional, not in the catalogue
         assert ask(app, org="", org_name=f"  {name} ", lang="en").status_code == 200
         [request] = pending(app)
@@ -217,8 +186,9 @@ def test_a_new_organisation_is_declined_with_a_reason_then_approved_without_emai
         assert known["known"] is True and known["org"] == ORG and known["org_name"] == ORG_NAME
 
 
-def test_fields_are_checked_one_by_one_and_nothing_is_stored(sqlite_only):
-    with started(sqlite_only | {"MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "0"}) as app:
+@sqlite_only
+def test_fields_are_checked_one_by_one_and_nothing_is_stored(app_on_copy):
+    with app_on_copy(BASE | {"MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "0"}) as app:
         cases = [
             ({"org": ""}, {"org": "required"}),
             ({"org": "", "org_name": "!"}, {"org": "required"}),
@@ -259,15 +229,16 @@ def test_fields_are_checked_one_by_one_and_nothing_is_stored(sqlite_only):
         assert app.post("/api/access-requests", content=lone, headers=json_type).status_code == 422
 
 
-def test_requests_are_rate_limited_and_cross_site_ones_refused(sqlite_only):
-    with started(sqlite_only | {"MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "3"}) as app:
+@sqlite_only
+def test_requests_are_rate_limited_and_cross_site_ones_refused(app_on_copy):
+    with app_on_copy(BASE | {"MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "3"}) as app:
         for headers in ({"Origin": "https://evil.example"}, {"Origin": "null"}, {"Sec-Fetch-Site": "cross-site"}):
             assert app.post("/api/access-requests", headers=headers,
                             json={"org": ORG, "email": CONTACT}).status_code == 403, headers
         # The three refused requests used this client's hour: the fourth is over the limit.
         assert ask(app).status_code == 429
         assert pending(app) == []
-    with started(sqlite_only | {"MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "3"}) as app:
+    with app_on_copy(BASE | {"MUKAAN_ACCESS_REQUEST_RATE_PER_HOUR": "3"}) as app:
         assert [ask(app, email=f"s{i}@example.org").status_code for i in range(4)] == [200, 200, 200, 429]
         assert ask(app, email="bad").status_code == 429                 # refused before it is read
         assert len(pending(app)) == 3
@@ -283,9 +254,9 @@ def test_requests_are_rate_limited_and_cross_site_ones_refused(sqlite_only):
         assert len(pending(app)) == 3
 
 
-def test_a_mail_failure_is_a_message_to_staff_and_the_link_still_works(backend, smtp, monkeypatch, caplog):
+def test_a_mail_failure_is_a_message_to_staff_and_the_link_still_works(app_on_copy, smtp, monkeypatch, caplog):
     caplog.set_level(logging.DEBUG)
-    with started(backend | smtp_env(free_port())) as app:             # nothing listens there
+    with app_on_copy(BASE | smtp_env(free_port())) as app:            # nothing listens there
         assert ask(app, lang="en").status_code == 200
         [request] = pending(app)
         response = app.post(f"/api/staff/access-requests/{request['id']}/approve", headers=AUTH)
@@ -329,6 +300,81 @@ def test_a_mail_failure_is_a_message_to_staff_and_the_link_still_works(backend, 
         tokens = [r["link"].split("#", 1)[1] for r in (approved, tls, wrong, sent)]
         assert not any(t in app_log(caplog) for t in tokens) and CONTACT not in app_log(caplog)
         assert "the mail server cannot be reached" in app_log(caplog)     # staff's reason is in the log
+
+
+def test_a_declined_association_gets_the_reason_by_email_in_its_language(app_on_copy, smtp, caplog):
+    caplog.set_level(logging.DEBUG)
+    reason = "Toimintanne on Tampereella, ja Mukaan kattaa nyt vain pääkaupunkiseudun.\nSoittakaa 040 123 4567."
+    with app_on_copy(BASE | smtp_env(smtp.port, MUKAAN_PUBLIC_URL=PUBLIC)) as app:
+        assert ask(app, lang="sv").status_code == 200
+        [request] = pending(app)
+        declined = app.post(f"/api/staff/access-requests/{request['id']}/decline", headers=AUTH | FORGED,
+                            json={"reason": f"  {reason}\u0007 "})
+        assert declined.status_code == 200, declined.text
+        assert declined.json() == {"id": request["id"], "status": "declined",
+                                   "mail": {"sent": True, "to": CONTACT, "lang": "sv"}}
+        [message] = smtp.messages
+        assert smtp.recipients == [[CONTACT]] and message["To"] == CONTACT
+        assert message["Subject"] == f"Mukaan: din begäran om en redigeringslänk – {ORG_NAME}"
+        assert message["Content-Language"] == "sv" and message["Auto-Submitted"] == "auto-generated"
+        body = message.get_content().replace("\r\n", "\n")
+        assert f"Vi kan inte ge {ORG_NAME} någon länk just nu." in body
+        assert f"Orsak:\n{reason}\n\n" in body                          # as staff wrote it, bell dropped
+        assert f"be om en länk på nytt här:\n\n{PUBLIC}/access\n" in body and "evil.example" not in body
+        entries = app.get("/api/staff/audit", headers=AUTH).json()["entries"]
+        assert [e["action"] for e in entries[:2]] == ["decline e-mailed", "access declined"]
+        for text in (str(entries), app_log(caplog)):
+            assert CONTACT not in text and "Tampereella" not in text
+        # Another one declined while the mail server is down: staff are told, nothing fails.
+        app.app.state.settings.smtp_port = free_port()                  # nothing listens there
+        assert ask(app, org="", org_name="Kuvitteellinen Lukupiiri ry", lang="en").status_code == 200
+        [other] = pending(app)
+        failed = app.post(f"/api/staff/access-requests/{other['id']}/decline", headers=AUTH,
+                          json={"reason": reason})
+        assert failed.status_code == 200
+        assert failed.json()["status"] == "declined" and failed.json()["mail"]["sent"] is False
+        assert failed.json()["mail"]["code"] == "unreachable" and len(smtp.messages) == 1
+        assert pending(app) == []
+        assert app.get("/api/staff/audit", headers=AUTH).json()["entries"][0]["action"] == "decline e-mail failed"
+        assert "the decline e-mail to kuvitteellinen-lukupiiri-ry was not sent" in app_log(caplog)
+        assert CONTACT not in app_log(caplog) and "Tampereella" not in app_log(caplog)
+    for lang, words in (("fi", "Emme voi nyt antaa linkkiä yhdistykselle"), ("en", "We cannot give")):
+        from mukaan import mail
+        message = mail.decline_message(settings_with(smtp_env(smtp.port)), to=CONTACT, lang=lang,
+                                       org_name="Kuvitteellinen\nLukupiiri ry", reason="Syy.", access_url="x/access")
+        assert words in message.get_content() and message["Subject"].endswith("– Kuvitteellinen Lukupiiri ry")
+
+
+PUBLIC = "https://mukaan.example.org/palvelu"       # fictional; a path after the host is allowed
+FORGED = {"Host": "evil.example", "Origin": "http://evil.example"}
+
+
+@sqlite_only
+def test_links_start_with_the_public_url_whatever_host_the_request_names(app_on_copy, smtp):
+    """Behind a proxy the Host header is what the client sent: with MUKAAN_PUBLIC_URL set, a
+    forged one reaches neither an e-mailed link nor one staff copy."""
+    with app_on_copy(BASE | smtp_env(smtp.port)) as app:              # unset: the request's own address
+        assert ask(app).status_code == 200
+        [request] = pending(app)
+        local = app.post(f"/api/staff/access-requests/{request['id']}/approve", headers=AUTH | FORGED).json()
+        assert local["link"].startswith("http://evil.example/association#")
+    with app_on_copy(BASE | smtp_env(smtp.port, MUKAAN_PUBLIC_URL=f" {PUBLIC}/ ")) as app:
+        assert ask(app, lang="en").status_code == 200
+        [request] = pending(app)
+        approved = app.post(f"/api/staff/access-requests/{request['id']}/approve", headers=AUTH | FORGED).json()
+        assert approved["mail"]["sent"] is True and approved["link"].startswith(f"{PUBLIC}/association#")
+        mailed = app.post("/api/staff/links/mail", headers=AUTH | FORGED, json={"org": ORG}).json()
+        copied = app.post("/api/staff/links", headers=AUTH | FORGED, json={"org": ORG}).json()
+        assert copied["link"].startswith(f"{PUBLIC}/association#")
+        bodies = [m.get_content() for m in smtp.messages[1:]]
+        assert len(bodies) == 2 and "evil.example" not in "".join(bodies)
+        for body, made in zip(bodies, (approved, mailed)):
+            [link] = re.findall(r"https?://\S+/association#[\w-]+", body)
+            assert link == made["link"] and link.startswith(f"{PUBLIC}/association#")
+    for bad in ("mukaan.example.org", "ftp://mukaan.example.org", "https://", "https://a.example/?x=1",
+                "https://a.example/#top", "https://user@a.example", "https://a.example/x y"):
+        with pytest.raises(ValueError):
+            settings_with({"MUKAAN_PUBLIC_URL": bad})
 
 
 def _english_date(iso: str) -> str:

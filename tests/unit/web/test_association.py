@@ -5,19 +5,15 @@ the setting ``today``, and residents' error reports."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import time
 
 import pytest
 
 from mukaan.catalogue.editing import owner
-from mukaan.settings import get_settings
-from tests.conftest import web_app
 
 STAFF = "staff-token-for-association-tests"
 ORG = "tikkurilan-omaishoitajat-ry-demo"          # six activities in Vantaa (demo data)
 OTHER = "mielen-tuki-espoo-ry-demo"
-SAME_SITE = {"Origin": "http://testserver"}
 
 
 def services(client):
@@ -25,22 +21,12 @@ def services(client):
     return client.app.state.services
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def app(request, tmp_path):
-    """The web app on a writable copy of the bundled catalogue, with its editorial tables."""
-    env = {"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
-           "MUKAAN_EDITORIAL_DATABASE": str(tmp_path / "editorial.sqlite3"), "MUKAAN_REPORT_RATE_PER_HOUR": "5"}
-    if request.param == "sqlite":
-        shutil.copy(get_settings().database, tmp_path / "catalogue.sqlite3")
-        env["MUKAAN_DATABASE"] = str(tmp_path / "catalogue.sqlite3")
-    else:
-        from devtools.postgres import fresh_database
-        request.getfixturevalue("pg_catalogue_url")
-        server = request.getfixturevalue("pg_server").get_uri()
-        env["MUKAAN_DATABASE_URL"] = fresh_database(server, f"editing_{time.time_ns()}", template="bundled")
-        env["MUKAAN_DATABASE"] = str(tmp_path / "absent.sqlite3")
-    with web_app(env) as client:
-        client.headers.update(SAME_SITE)
+@pytest.fixture
+def app(app_on_copy):
+    """The web app on a writable copy of the bundled catalogue (SQLite and PostgreSQL), with its
+    editorial tables (tests/unit/web/conftest.py)."""
+    with app_on_copy({"MUKAAN_STAFF_TOKEN": STAFF, "MUKAAN_RATE_LIMIT_PER_MINUTE": "0",
+                      "MUKAAN_REPORT_RATE_PER_HOUR": "5"}) as client:
         yield client
 
 
@@ -192,8 +178,8 @@ def test_paused_is_hidden_and_unconfirmed_activities_disappear_after_the_set_tim
     monkeypatch.setattr(app.app.state.settings, "today", travel)
     found = [r["id"] for r in app.get("/api/activities/search", params=query).json()["results"]]
     assert oldest.id not in found
-    fresh = app.get("/api/staff/freshness", headers=staff(app)).json()
-    row = next(r for r in fresh["activities"] if r["id"] == oldest.id)
+    fresh, rows = stale(app)
+    row = next(r for r in rows if r["id"] == oldest.id)
     assert row["hidden"] is True and row["org"] == ORG and fresh["today"] == travel.isoformat()
     # "Still current": back for residents at once, checked "today".
     confirmed = app.post(f"/api/association/activities/{oldest.id}/confirm", headers=auth).json()
@@ -209,6 +195,37 @@ def test_paused_is_hidden_and_unconfirmed_activities_disappear_after_the_set_tim
     app.post(f"/api/staff/review/{change}/approve", headers=staff(app))
     assert oldest.id not in [r["id"] for r in app.get("/api/activities/search", params=query).json()["results"]]
     assert oldest.id in own_ids(app, auth)
+
+
+def stale(client, limit: int = 50) -> tuple[dict, list[dict]]:
+    """The first page of /api/staff/freshness and every row, page by page."""
+    pages = [client.get("/api/staff/freshness", headers=staff(client), params={"limit": limit}).json()]
+    while pages[-1]["offset"] + limit < pages[-1]["total"]:
+        params = {"limit": limit, "offset": pages[-1]["offset"] + limit}
+        pages.append(client.get("/api/staff/freshness", headers=staff(client), params=params).json())
+    return pages[0], [row for page in pages for row in page["activities"]]
+
+
+def test_the_freshness_list_comes_a_page_at_a_time(app, monkeypatch):
+    monkeypatch.setattr(app.app.state.settings, "today", dt.date(2045, 1, 1))   # nothing checked since
+    active = [a for a in services(app).searcher.snapshot().activities if a.status == "active"]
+    first, rows = stale(app, limit=37)
+    assert first["total"] == len(rows) == len(active) > 37 and first["limit"] == 37 and first["offset"] == 0
+    assert len(first["activities"]) == 37 and first["hidden_total"] == len(rows)       # twelve months: all hidden
+    assert len({r["id"] for r in rows}) == len(rows)                                   # no row twice
+    assert [(r["checked"], r["id"]) for r in rows] == sorted((r["checked"], r["id"]) for r in rows)
+    assert stale(app, limit=200)[1] == rows                                            # the same order in any page size
+    default = app.get("/api/staff/freshness", headers=staff(app)).json()
+    assert default["limit"] == 20 and default["activities"] == rows[:20]
+    last = app.get("/api/staff/freshness", headers=staff(app), params={"offset": len(rows) - 3}).json()
+    assert last["activities"] == rows[-3:] and last["total"] == len(rows)
+    past = app.get("/api/staff/freshness", headers=staff(app), params={"offset": len(rows) + 5}).json()
+    assert past["activities"] == [] and past["total"] == len(rows)
+    for bad in ({"limit": 0}, {"limit": 201}, {"offset": -1}, {"limit": "x"}):
+        assert app.get("/api/staff/freshness", headers=staff(app), params=bad).status_code == 422, bad
+    assert app.get("/api/staff/freshness", params={"limit": 5}).status_code == 401
+    monkeypatch.setattr(app.app.state.settings, "freshness_hide_months", 0)           # never hidden
+    assert app.get("/api/staff/freshness", headers=staff(app)).json()["hidden_total"] == 0
 
 
 def _hsds_id(client, activity_id: str) -> str:

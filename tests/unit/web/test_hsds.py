@@ -191,3 +191,31 @@ def test_rate_limited_like_search(monkeypatch):
     with TestClient(create_app(get_settings())) as c:
         codes = [_ready(c).get("/hsds/taxonomies").status_code for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_two_apps_in_one_process_keep_their_own_hsds_records(tmp_path, embedder):
+    """Each app's services keep its HSDS records: another app's catalogue at the same
+    generation number does not lend it its records."""
+    import shutil
+
+    from mukaan.catalogue.sqlite_store import Store
+    from tests.conftest import web_app
+    stores = []
+    for name in ("a", "b"):
+        shutil.copy(get_settings().database, tmp_path / f"{name}.sqlite3")
+        stores.append(Store(tmp_path / f"{name}.sqlite3"))
+    target = next(a for a in stores[0].load()[0] if a.shown)
+    renamed = target.model_copy(update={"name": target.name.model_copy(update={"fi": "Toisen sovelluksen nimi"})})
+    stores[0].upsert(target, embedder)                                  # the same generation in both,
+    stores[1].upsert(renamed, embedder)                                 # another name in the second
+    assert stores[0].generation() == stores[1].generation()
+    path = f"/hsds/services/{uid('service', target.id)}"
+    names = []
+    for name in ("a", "b", "a"):
+        env = {"MUKAAN_DATABASE": str(tmp_path / f"{name}.sqlite3"),
+               "MUKAAN_EDITORIAL_DATABASE": str(tmp_path / f"editorial-{name}.sqlite3")}
+        with web_app(env) as app:
+            names.append(app.get(path).json()["name"])
+            search = app.get("/hsds/services", params={"search": "Toisen sovelluksen"}).json()
+            names.append(search["total_items"])
+    assert names == [target.name.fi, 0, "Toisen sovelluksen nimi", 1, target.name.fi, 0]

@@ -14,12 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -31,11 +30,11 @@ from mukaan.catalogue.ranking import today
 from mukaan.settings import Settings
 from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
-from web.api.deps import EditorialDep, SearcherDep, SettingsDep
+from web.api.deps import EditorialDep, PublicUrlDep, SearcherDep, SettingsDep
 from web.api.models import Decision
+from web.pages import page
 
 log = logging.getLogger("mukaan.access")
-STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["access"])
 READ = [Depends(require_catalogue)]
 WRITE = [Depends(same_site), Depends(require_catalogue)]
@@ -71,8 +70,8 @@ def email_ok(value: str) -> bool:
 
 
 @router.get("/access", include_in_schema=False)
-async def access_page() -> FileResponse:
-    return FileResponse(STATIC / "access.html", media_type="text/html")
+async def access_page() -> HTMLResponse:
+    return page("access")
 
 
 @router.get("/api/access/organisations", dependencies=READ)
@@ -155,50 +154,71 @@ def _pending(editorial: Editorial, request_id: int) -> dict:
     return row
 
 
-async def issue_and_mail(editorial: Editorial, settings: Settings, request: Request, *, org: str, name: str,
+async def send_mail(editorial: Editorial, settings: Settings, message, *, who: str, org: str, what: str,
+                    lang: str) -> dict:
+    """Sends ``message`` (``what``: "link" or "decline", for the log and the audit log) and says
+    how it went: ``{"sent": True, "to", "lang"}`` or ``{"sent": False, "to", "code", "problem"}``.
+    A failure is a message to staff, never an error; the log has the reason, not the address."""
+    to = message["To"]
+    try:
+        await run_in_threadpool(mail.send, settings, message)
+    except mail.MailError as exc:
+        log.warning("the %s e-mail to %s was not sent: %s", what, org, exc)
+        editorial.log(who, f"{what} e-mail failed", detail=org)
+        return {"sent": False, "to": to, "code": exc.code, "problem": str(exc)}
+    editorial.log(who, f"{what} e-mailed", detail=org)
+    return {"sent": True, "to": to, "lang": lang}
+
+
+async def issue_and_mail(editorial: Editorial, settings: Settings, site: str, *, org: str, name: str,
                          who: str, to: str | None, lang: str) -> dict:
     """A new edit link for ``org``; e-mailed to ``to`` when e-mail is set up. ``mail`` in the
-    answer is None without e-mail, else whether it was sent (and why not)."""
+    answer is None without e-mail, else whether it was sent (and why not). ``site``: the
+    site's public address (web/api/deps.py, ``PublicUrlDep``)."""
     token = editorial.issue_link(org, name, who)
-    link = f"{str(request.base_url).rstrip('/')}/association#{token}"
+    link = f"{site}/association#{token}"
     issued = next(row for row in editorial.links() if row["org"] == org)
     expires = dt.datetime.fromisoformat(issued["expires"]).date()
     out = {"org": org, "name": name, "link": link, "days": settings.edit_link_days, "expires": expires.isoformat(),
            "mail": None}
     if to and mail.mail_enabled(settings):
         message = mail.link_message(settings, to=to, lang=lang, org_name=name, link=link, expires=expires)
-        try:
-            await run_in_threadpool(mail.send, settings, message)
-        except mail.MailError as exc:
-            log.warning("the edit link of %s was not e-mailed: %s", org, exc)
-            editorial.log(who, "link e-mail failed", detail=org)
-            out["mail"] = {"sent": False, "to": to, "code": exc.code, "problem": str(exc)}
-        else:
-            editorial.log(who, "link e-mailed", detail=org)
-            out["mail"] = {"sent": True, "to": to, "lang": lang}
+        out["mail"] = await send_mail(editorial, settings, message, who=who, org=org, what="link", lang=lang)
     return out
 
 
 @router.post("/api/staff/access-requests/{request_id}/approve", dependencies=WRITE)
-async def approve(request_id: RowId, request: Request, who: StaffDep, editorial: EditorialDep,
+async def approve(request_id: RowId, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
                   settings: SettingsDep) -> dict:
     """Issues the organisation's edit link (replacing a live one) and e-mails it when e-mail is
     set up; the answer has the link for staff to copy either way."""
     row = _pending(editorial, request_id)
     if not editorial.decide_access(request_id, approved=True, who=who):
         raise HTTPException(404, detail="No such pending access request.")
-    issued = await issue_and_mail(editorial, settings, request, org=row["org"], name=row["org_name"], who=who,
+    issued = await issue_and_mail(editorial, settings, site, org=row["org"], name=row["org_name"], who=who,
                                   to=row["email"], lang=row["lang"])
     return {"id": request_id, "status": "approved", **issued}
 
 
 @router.post("/api/staff/access-requests/{request_id}/decline", dependencies=WRITE)
-async def decline(request_id: RowId, body: Decision, who: StaffDep, editorial: EditorialDep) -> dict:
-    _pending(editorial, request_id)
-    if not body.reason.strip():
+async def decline(request_id: RowId, body: Decision, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
+                  settings: SettingsDep) -> dict:
+    """Declines the request with staff's reason; when e-mail is set up the association gets
+    the reason and the address to ask again (/access), in its language. ``mail`` as in
+    approve: None without e-mail, else whether it was sent."""
+    row = _pending(editorial, request_id)
+    reason = body.reason.strip()
+    if not reason:
         raise HTTPException(422, detail="Write the reason for declining.")
-    editorial.decide_access(request_id, approved=False, who=who, reason=body.reason.strip())
-    return {"id": request_id, "status": "declined"}
+    if not editorial.decide_access(request_id, approved=False, who=who, reason=reason):
+        raise HTTPException(404, detail="No such pending access request.")
+    out = {"id": request_id, "status": "declined", "mail": None}
+    if mail.mail_enabled(settings):
+        message = mail.decline_message(settings, to=row["email"], lang=row["lang"], org_name=row["org_name"],
+                                       reason=reason, access_url=f"{site}/access")
+        out["mail"] = await send_mail(editorial, settings, message, who=who, org=row["org"], what="decline",
+                                      lang=row["lang"])
+    return out
 
 
 def contacts(editorial: Editorial) -> dict[str, dict]:
@@ -221,7 +241,7 @@ class MailLink(BaseModel):
 
 
 @router.post("/api/staff/links/mail", dependencies=WRITE)
-async def mail_link(body: MailLink, request: Request, who: StaffDep, editorial: EditorialDep,
+async def mail_link(body: MailLink, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
                     searcher: SearcherDep, settings: SettingsDep) -> dict:
     """A new edit link for an organisation, e-mailed to its known contact address in the
     language of its request. The previous link stops working."""
@@ -235,5 +255,5 @@ async def mail_link(body: MailLink, request: Request, who: StaffDep, editorial: 
     if contact is None:
         raise HTTPException(409, detail="No e-mail address is known for this organisation. "
                                         "Create the link and copy it.")
-    return await issue_and_mail(editorial, settings, request, org=body.org, name=name, who=who, to=contact["email"],
+    return await issue_and_mail(editorial, settings, site, org=body.org, name=name, who=who, to=contact["email"],
                                 lang=contact["lang"])

@@ -9,10 +9,9 @@ audit log under the organisation's key.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -24,8 +23,8 @@ from mukaan.catalogue.schema import Activity
 from mukaan.texts import Lang
 from web.access import OrgDep, require_catalogue, same_site
 from web.api.deps import EditorialDep, SearcherDep, SettingsDep
+from web.pages import page
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["association"])
 READ = [Depends(require_catalogue)]
 WRITE = [Depends(same_site), Depends(require_catalogue)]
@@ -45,8 +44,8 @@ def own_activity(activity_id: str, org: dict, searcher: Searcher) -> Activity:
 
 
 @router.get("/association", include_in_schema=False)
-async def association_page() -> FileResponse:
-    return FileResponse(STATIC / "association.html", media_type="text/html")
+async def association_page() -> HTMLResponse:
+    return page("association")
 
 
 @router.get("/api/association/options")

@@ -6,74 +6,25 @@ empty, contents``) and filters (``search``, ``taxonomy_term_id``, ``taxonomy_id`
 ``organization_id``, ``modified_after``) follow the HSDS 3.0 API reference. Open without a
 token, rate limited like the search (``web/security.py``). What residents may see is served:
 activities waiting for staff review are left out. The HSDS records are built once per
-catalogue generation (``hsds_export``)."""
+catalogue generation and kept on the app's services (``HsdsIndexDep``, web/api/deps.py;
+mukaan/catalogue/formats/hsds_index.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from dataclasses import dataclass, field
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from starlette.concurrency import run_in_threadpool
 
-from mukaan.catalogue.backend import Searcher
 from mukaan.catalogue.formats import hsds_export as hsds
+from mukaan.catalogue.formats.hsds_index import Entry, HsdsIndex
 from mukaan.nlp import fold
-from mukaan.texts import LANGS
 from web.access import require_catalogue
-from web.api.deps import SearcherDep
+from web.api.deps import HsdsIndexDep
 
 router = APIRouter(prefix="/hsds", tags=["HSDS 3.0"], dependencies=[Depends(require_catalogue)],
                    responses={503: {"description": "The catalogue is loading or not available"},
                               429: {"description": "Too many requests"}})
 PER_PAGE = 50
 MAX_PER_PAGE = 200
-
-
-@dataclass
-class _Entry:
-    service: dict
-    text: str                                 # folded words, for ``search``
-    updated: dt.date
-    terms: set[str] = field(default_factory=set)
-    taxonomies: set[str] = field(default_factory=set)
-
-
-class _Index:
-    """The HSDS records of one catalogue generation."""
-
-    def __init__(self, activities, generation: int):
-        self.generation = generation
-        self.entries: list[_Entry] = []
-        self.organizations: dict[str, dict] = {}
-        for a in activities:
-            if not a.shown:
-                continue
-            service = hsds.service(a)
-            words = [a.name, a.description, a.how_to_join]
-            text = " ".join([*(t.get(lang) for t in words for lang in LANGS if t.has(lang)),
-                             a.organizer.name, a.municipality.fi if a.municipality else ""])
-            terms = {attr["taxonomy_term_id"] for attr in service["attributes"]}
-            tax = {attr["taxonomy_term"]["taxonomy_id"] for attr in service["attributes"]}
-            self.entries.append(_Entry(service, fold(text), a.updated, terms, tax))
-            self.organizations.setdefault(service["organization"]["id"], service["organization"])
-        self.services = {e.service["id"]: e for e in self.entries}
-        self.locations = {link["id"]: link for e in self.entries for link in e.service.get("service_at_locations", [])}
-
-
-_cache: dict[str, _Index] = {}
-_lock = threading.Lock()
-
-
-def _index(searcher: Searcher) -> _Index:
-    snap = searcher.snapshot()
-    index = _cache.get("index")
-    if index is None or index.generation != snap.generation:
-        with _lock:
-            index = _cache.get("index")
-            if index is None or index.generation != snap.generation:
-                index = _cache["index"] = _Index(snap.activities, snap.generation)
-    return index
 
 
 def _page(items: list, page: int, per_page: int) -> dict:
@@ -94,7 +45,7 @@ def _since(value: str | None) -> dt.date | None:
         raise HTTPException(422, detail="modified_after: give a date or datetime (ISO 8601)") from None
 
 
-def _entries(index: _Index, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after) -> list[_Entry]:
+def _entries(index: HsdsIndex, search, taxonomy_term_id, taxonomy_id, organization_id, modified_after) -> list[Entry]:
     since = _since(modified_after)
     return [e for e in index.entries
             if _matches(e.text, search)
@@ -129,30 +80,27 @@ async def profile() -> dict:
 
 
 @router.get("/services", summary="Services, paginated and filtered")
-async def services(searcher: SearcherDep, paging=Depends(_paging), filters=Depends(_filters)) -> dict:
-    index = await run_in_threadpool(_index, searcher)
+async def services(index: HsdsIndexDep, paging=Depends(_paging), filters=Depends(_filters)) -> dict:
     return _page([e.service for e in _entries(index, *filters)], *paging)
 
 
 @router.get("/services/{service_id}", summary="One fully nested service")
-async def service(searcher: SearcherDep, service_id: str) -> dict:
-    entry = (await run_in_threadpool(_index, searcher)).services.get(service_id)
+async def service(index: HsdsIndexDep, service_id: str) -> dict:
+    entry = index.services.get(service_id)
     if entry is None:
         raise HTTPException(404, detail="No such service")
     return entry.service
 
 
 @router.get("/organizations", summary="Organisations, paginated")
-async def organizations(searcher: SearcherDep, paging=Depends(_paging),
+async def organizations(index: HsdsIndexDep, paging=Depends(_paging),
                         search: str | None = Query(None, max_length=200, description="Full text search")) -> dict:
-    index = await run_in_threadpool(_index, searcher)
     items = [o for o in index.organizations.values() if _matches(fold(o["name"]), search)]
     return _page(items, *paging)
 
 
 @router.get("/organizations/{organization_id}", summary="One organisation with its services")
-async def organization(searcher: SearcherDep, organization_id: str) -> dict:
-    index = await run_in_threadpool(_index, searcher)
+async def organization(index: HsdsIndexDep, organization_id: str) -> dict:
     org = index.organizations.get(organization_id)
     if org is None:
         raise HTTPException(404, detail="No such organization")
@@ -194,15 +142,14 @@ async def taxonomy_term(term_id: str) -> dict:
 
 
 @router.get("/service_at_locations", summary="Services at locations, paginated and filtered")
-async def service_at_locations(searcher: SearcherDep, paging=Depends(_paging), filters=Depends(_filters)) -> dict:
-    index = await run_in_threadpool(_index, searcher)
+async def service_at_locations(index: HsdsIndexDep, paging=Depends(_paging), filters=Depends(_filters)) -> dict:
     links = [link for e in _entries(index, *filters) for link in e.service.get("service_at_locations", [])]
     return _page(links, *paging)
 
 
 @router.get("/service_at_locations/{link_id}", summary="One service at a location")
-async def service_at_location(searcher: SearcherDep, link_id: str) -> dict:
-    link = (await run_in_threadpool(_index, searcher)).locations.get(link_id)
+async def service_at_location(index: HsdsIndexDep, link_id: str) -> dict:
+    link = index.locations.get(link_id)
     if link is None:
         raise HTTPException(404, detail="No such service_at_location")
     return link

@@ -6,25 +6,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 
 from fastapi import APIRouter, Depends
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from mukaan.gazette import gazette
 from mukaan.texts import Lang
 from mukaan.texts.labels import KIND_LABELS, LANGUAGE_NAMES, TOPIC_LABELS, UNSAID, label
 from web.access import require_catalogue, require_staff
 from web.api.deps import NeedsLogDep, SearcherDep
+from web.pages import page
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter()
 # What a count's "-" means in each column: the resident did not say.
 
 
 @router.get("/staff/needs", include_in_schema=False)
-async def needs_page() -> FileResponse:
-    return FileResponse(STATIC / "needs.html", media_type="text/html")
+async def needs_page() -> HTMLResponse:
+    return page("needs")
 
 
 def labelled(row: dict, lang: str) -> dict:

@@ -1,6 +1,6 @@
-"""The pages' own routes: /staff, /kiosk and /privacy (the files in web/static), the kiosk's
-settings, what the privacy notice says about retention and whom to contact, and QR codes
-that open an activity's web page (kiosk cards, referral slips).
+"""The pages' own routes: /staff (put together by web/pages.py), /kiosk and /privacy (files in
+web/static), the kiosk's settings, what the privacy notice says about retention and whom to
+contact, and QR codes that open an activity's web page (kiosk cards, referral slips).
 
 The QR route only encodes an activity's own address from the catalogue, never text from
 the request, so it cannot be used to make codes that point elsewhere.
@@ -10,11 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, HTTPException, Query
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from mukaan.gazette import gazette
 from web.access import require_catalogue
 from web.api.deps import SearcherDep, SettingsDep
+from web.pages import page
 from web.qr import qr_svg
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -22,8 +23,8 @@ router = APIRouter()
 
 
 @router.get("/staff", include_in_schema=False)
-async def staff_page() -> FileResponse:
-    return FileResponse(STATIC / "staff.html", media_type="text/html")
+async def staff_page() -> HTMLResponse:
+    return page("staff")
 
 
 @router.get("/kiosk", include_in_schema=False)

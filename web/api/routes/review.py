@@ -6,12 +6,11 @@ logged under the token's name.
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -22,13 +21,13 @@ from mukaan.catalogue.ranking import today
 from mukaan.catalogue.schema import Activity
 from mukaan.texts import Lang
 from web.access import StaffDep, require_catalogue, same_site
-from web.api.deps import EditorialDep, SearcherDep, SettingsDep
+from web.api.deps import EditorialDep, PublicUrlDep, SearcherDep, SettingsDep
 from web.api.models import Decision
+from web.pages import page
 
 # A row id: larger numbers cannot be a row in SQLite or PostgreSQL (a 404 would need a query that overflows).
 RowId = Annotated[int, PathParam(ge=1, le=2**63 - 1)]
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
 router = APIRouter(tags=["staff"])
 READ = [Depends(require_catalogue)]
 WRITE = [Depends(same_site), Depends(require_catalogue)]
@@ -52,8 +51,8 @@ def differences(before: Activity | None, after: Activity) -> list[dict]:
 
 
 @router.get("/staff/review", include_in_schema=False)
-async def review_page() -> FileResponse:
-    return FileResponse(STATIC / "review.html", media_type="text/html")
+async def review_page() -> HTMLResponse:
+    return page("review")
 
 
 @router.get("/api/staff/review", dependencies=READ)
@@ -109,14 +108,14 @@ class LinkRequest(BaseModel):
 
 
 @router.post("/api/staff/links", dependencies=WRITE)
-async def issue(body: LinkRequest, request: Request, who: StaffDep, editorial: EditorialDep,
+async def issue(body: LinkRequest, site: PublicUrlDep, who: StaffDep, editorial: EditorialDep,
                 searcher: SearcherDep, settings: SettingsDep) -> dict:
     """A new edit link for an organisation (the previous one stops working). Shown once."""
     name = organisations(searcher).get(body.org)
     if name is None:
         raise HTTPException(404, detail="No such organisation in the catalogue.")
     token = editorial.issue_link(body.org, name, who)
-    return {"org": body.org, "name": name, "link": f"{str(request.base_url).rstrip('/')}/association#{token}",
+    return {"org": body.org, "name": name, "link": f"{site}/association#{token}",
             "days": settings.edit_link_days}
 
 
@@ -128,14 +127,23 @@ async def revoke(org: str, who: StaffDep, editorial: EditorialDep) -> dict:
 
 
 # -- freshness, reports, audit ---------------------------------------------------------------
+FRESH_PAGE = 20
+FRESH_MAX_PAGE = 200
+
+
 @router.get("/api/staff/freshness", dependencies=READ)
-async def freshness(who: StaffDep, searcher: SearcherDep, settings: SettingsDep) -> dict:
-    """Activities not confirmed for ``freshness_remind_months``; ``hidden`` ones residents no
-    longer see (``freshness_hide_months``)."""
+async def freshness(who: StaffDep, searcher: SearcherDep, settings: SettingsDep,
+                    limit: int = Query(FRESH_PAGE, ge=1, le=FRESH_MAX_PAGE),
+                    offset: int = Query(0, ge=0, le=10_000_000)) -> dict:
+    """Activities not confirmed for ``freshness_remind_months``, the longest unchecked first,
+    ``limit`` of them from ``offset`` (``total``: all of them, ``hidden_total``: those residents
+    no longer see, after ``freshness_hide_months``)."""
+    stale = unconfirmed(searcher.snapshot().activities, today(settings), settings.freshness_remind_months,
+                        settings.freshness_hide_months)
     return {"today": today(settings).isoformat(), "remind_months": settings.freshness_remind_months,
-            "hide_months": settings.freshness_hide_months,
-            "activities": unconfirmed(searcher.snapshot().activities, today(settings), settings.freshness_remind_months,
-                                      settings.freshness_hide_months)}
+            "hide_months": settings.freshness_hide_months, "total": len(stale),
+            "hidden_total": sum(a["hidden"] for a in stale), "limit": limit, "offset": offset,
+            "activities": stale[offset:offset + limit]}
 
 
 @router.get("/api/staff/reports", dependencies=READ)
