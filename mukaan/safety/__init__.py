@@ -59,8 +59,6 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
     scores = model.score(text) if model is not None and not text.startswith("/") else None   # not a payload
     if scores and words.set_aside and scores.whole >= model.thresholds.calm_veto:
         found += words.set_aside
-    if not scores or scores.whole >= model.thresholds.mention_veto:
-        found += words.mentions     # a word naming the subject counts unless the message is clearly calm
     # An everyday idiom the word lists know ("dö av tristess") asks more of the classifier too.
     semantic = bool(scores) and model.is_crisis(scores, strict=words.calm and not found)
     if semantic and words.over and not found and scores.whole < model.thresholds.part:
@@ -68,6 +66,9 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
     if scores and not semantic and (words.over or scores.support >= model.thresholds.support):
         found = []          # "yritin itsemurhaa, mut siitä on 12 vuotta", "veljeni teki itsemurhan":
                             # both routes hear a hurt that is over, or grief
+    elif not scores or semantic or (not words.calm and scores.whole >= model.thresholds.mention_veto):
+        found += words.mentions     # a word naming the subject counts unless the message is clearly calm,
+                                    # or a joke ("lapset tappaa mut lol") the classifier does not hear as alarming
     routes = (["lexicon"] if found else []) + (["semantic"] if semantic else [])
     if semantic and scores.label in CLASSES:
         found.append(scores.label)

@@ -117,6 +117,7 @@ def test_a_hurt_long_over_is_not_an_emergency_unless_the_classifier_hears_it_aga
     ("fi", "yliannostukset on tuttuja ensihoitajan työstä, etsin rauhallista harrastusta kuten kuoroa"),
     ("sv", "jag är socionom och läser om misshandlar i jobbet, vill sjunga i kör på fritiden"),
     ("en", "preparing a school lesson on domestic violence, which association could visit us?"),
+    ("fi", "nää tenttiviikot tappaa mut kohta haha, onko opiskelijoille joogaa"),   # a joke marker
 ])
 def test_a_word_that_only_names_the_subject_is_calm_when_the_classifier_finds_the_message_calm(model, lang, text):
     words = safety.lexicon.scan(text, lang)
