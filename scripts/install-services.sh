@@ -12,6 +12,8 @@ if ! command -v redis-server >/dev/null 2>&1; then
       printf '#!/bin/sh\nexit 101\n' > "$policy" && chmod +x "$policy" && created=1
     fi
     trap '[ "$created" = 1 ] && rm -f "$policy"' EXIT
+    # `make test` runs this beside the other installer (make -j2): one apt-get at a time.
+    exec 9>/tmp/mukaan-apt.lock && flock 9
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   else
     echo "redis-server is missing: install Debian's 'redis-server' package (sudo apt-get install redis-server)." >&2
