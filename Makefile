@@ -13,17 +13,17 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test lint setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest memory audit clean help
+.PHONY: run test lint setup model index safety asked train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest memory audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
-	@echo "make lint | setup | model | index | train | eval | eval-nlu | bench | memory | clean"
+	@echo "make lint | setup | model | index | safety | asked | train | eval | eval-nlu | bench | memory | clean"
 
-run: setup model index safety train
+run: setup model index safety asked train
 	$(PY) -m devtools.stack run
 
-test: setup model index safety train browser services
+test: setup model index safety asked train browser services
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -73,6 +73,11 @@ index: model
 safety: model
 	$(PY) -m mukaan.safety train
 
+# The search's "what is asked" detector (mukaan/catalogue/asked.py): a classifier over e5 query
+# vectors, trained again only when its examples, the NLU data, the catalogue files or the model changed.
+asked: model
+	$(PY) -m mukaan.catalogue train-asked
+
 # The Rasa model, trained only when bot/, nlu_data/ or the Rasa pins changed.
 train: setup
 	$(PY) -m devtools.stack train
@@ -80,7 +85,7 @@ train: setup
 # Evaluation: scripts that print figures (search ranking; conversations and safety on the real servers).
 eval: eval-search eval-safety eval-chat
 
-eval-search: index
+eval-search: index asked
 	$(PY) -m scripts.eval_search
 
 # The crisis check on the blind case sets (tests/eval/blind/): recall and misfires per class,
@@ -96,7 +101,7 @@ eval-nlu: train
 	$(RASA_VENV)/bin/python scripts/eval_nlu.py
 
 # Search latency at 1k/10k/100k activities, index build throughput, memory.
-bench: index safety
+bench: index safety asked
 	$(PY) -m scripts.bench_search
 	$(PY) -m scripts.bench_safety
 
