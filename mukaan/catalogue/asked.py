@@ -11,16 +11,17 @@ description, labelled with their kind). scikit-learn fits it at training time on
 (mukaan/vectors.py, as for the crisis check); serving is one matrix product.
 
 Fusion (``Wishes.fuse``), giving vs getting help first:
-- the classifier sure the resident wants to give help: volunteering counts as asked for;
-- the lexicon found volunteering but the classifier is sure it is not asked: it is not;
+- giving help the most likely reading (from ``giving``): volunteering counts as asked for;
+- the lexicon found the word for volunteering, the most likely reading is another kind: it is
+  not asked for, it ranks lower (a wish to get a volunteer's help);
 - the other kinds' probabilities add to the lexicon's need cues (a soft preference).
 
 Negation and contrast ("ei kuntosali vaan kävelyryhmä", "inte gym utan promenader", "not the gym
-but walking", "kuntosalin sijaan", "instead of the gym") are handled before both: ``affirmed``
+but walking", "kuntosalin sijaan", "instead of the gym") are handled before both: ``split_negated``
 takes the negated words out of the query, so neither BM25 nor the dense vector searches for
 what the resident said they do not want (the dense vector keeps some of the whole query's
 context); the kinds those words name rank lower (not wanted), while the topics of the
-resident's situation stay ("ei mammakerhoa vaan omaa aikaa": still a parent).
+resident's situation stay ("ei sururyhmää vaan jotain tekemistä": still grieving).
 
     python -m mukaan.catalogue train-asked [--force]   # `make asked`, when its inputs changed
 """
@@ -143,7 +144,7 @@ class Reading:
         """What the lexicon found in ``text`` (taxonomy.detect), with the classifier's reading
         and the negated words: the kinds they name are not wanted, nor the topics that are what
         one does (ACTIVITY_TOPICS: "inte dans utan…"); the topics of the resident's situation
-        stay as context ("ei mammakerhoa vaan omaa aikaa": still a parent)."""
+        stay as context ("ei sururyhmää vaan jotain tekemistä": still grieving)."""
         unwanted: list[str] = []
         if self.wishes is not None:
             asked, needs, unwanted = self.wishes.fuse(asked, needs)

@@ -75,7 +75,7 @@ class Searcher(ABC):
     def query_vector(self, reading: asked.Reading) -> np.ndarray:
         """The dense query vector: of the words asked for; with a negation, blended with the
         whole query's (asked.NEGATED_CONTEXT), which keeps the context the negated words give
-        ("ei mammakerhoa vaan omaa aikaa": still a parent) without searching for them alone."""
+        ("ei sururyhmää vaan jotain tekemistä": still grieving) without searching for them alone."""
         q = self.embedder.query(reading.text)
         if reading.negated:
             q = q + asked.NEGATED_CONTEXT * self.embedder.query(reading.query)
