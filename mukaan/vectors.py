@@ -58,15 +58,17 @@ def softmax(vectors: np.ndarray, weights: np.ndarray, bias: np.ndarray) -> np.nd
 
 
 def fit(vectors: np.ndarray, labels: np.ndarray, out: Path, fingerprint: str,
-        sample_weight: np.ndarray | None = None, c: float = 8.0) -> list[str]:
-    """Fit a multinomial logistic regression and write it to ``out`` atomically; its classes."""
+        sample_weight: np.ndarray | None = None, c: float = 8.0, notes: dict[str, str] | None = None) -> list[str]:
+    """Fit a multinomial logistic regression and write it to ``out`` atomically (with ``notes``,
+    strings read back by ``note``); its classes."""
     from sklearn.linear_model import LogisticRegression
     classifier = LogisticRegression(C=c, max_iter=5000)
     classifier.fit(vectors, labels, sample_weight=sample_weight)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp.npz")
     np.savez(tmp, classes=np.array(classifier.classes_, dtype=str), weights=classifier.coef_.astype(np.float32),
-             bias=classifier.intercept_.astype(np.float32), fingerprint=np.array(fingerprint))
+             bias=classifier.intercept_.astype(np.float32), fingerprint=np.array(fingerprint),
+             **{f"note_{k}": np.array(v) for k, v in (notes or {}).items()})
     tmp.replace(out)
     return [str(c) for c in classifier.classes_]
 
@@ -78,3 +80,12 @@ def load(path: Path, fingerprint: str | None = None) -> tuple[list[str], np.ndar
         if fingerprint and str(data["fingerprint"]) != fingerprint:
             raise ValueError(f"{path} was trained on other examples or another model")
         return [str(c) for c in data["classes"]], data["weights"], data["bias"]
+
+
+def note(path: Path, key: str) -> str | None:
+    """A note ``fit`` wrote into the weight file (None: no such note or no readable file)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return str(data[f"note_{key}"]) if f"note_{key}" in data.files else None
+    except (OSError, ValueError):
+        return None

@@ -184,7 +184,18 @@ def load_model(settings: Settings, encode: Encode, model_id: str) -> AskedModel:
     """The trained detector (setting ``asked_model``, thresholds ``asked_*``) for the embedding
     model ``model_id``. Raises FileNotFoundError, or ValueError when stale (`make asked`)."""
     thresholds = Thresholds(settings.asked_giving, settings.asked_getting, settings.asked_need)
-    return AskedModel.load(settings.asked_model, encode, fingerprint(model_id, settings.catalogue_dir), thresholds)
+    return AskedModel.load(settings.asked_model, encode, fingerprint(model_id), thresholds)
+
+
+def up_to_date(settings: Settings, model_id: str) -> bool:
+    """Whether the trained file fits the examples, the NLU data and the model (else it is not
+    used) and was trained on the catalogue files as they are now (else `make asked` trains it
+    again, but the search keeps using it: an imported file does not switch the detector off)."""
+    try:
+        linear.load(settings.asked_model, fingerprint(model_id))
+    except (FileNotFoundError, ValueError, KeyError):
+        return False
+    return linear.note(settings.asked_model, "catalogue") == catalogue_fingerprint(settings.catalogue_dir)
 
 
 def _catalogue_files(catalogue_dir: Path) -> list[Path]:
@@ -206,13 +217,21 @@ def training_examples(catalogue_dir: Path) -> list[tuple[str, str]]:
     return pairs
 
 
-def fingerprint(model_id: str, catalogue_dir: Path) -> str:
-    """What the weights depend on: the training, the examples, the NLU data, the catalogue
-    files and the embedding model."""
+def fingerprint(model_id: str) -> str:
+    """What the weights must fit to be used: the training, the examples, the NLU data and the
+    embedding model."""
     h = hashlib.sha256(VERSION.encode())
-    for path in [EXAMPLES, *linear.nlu_files(), *_catalogue_files(catalogue_dir)]:
+    for path in [EXAMPLES, *linear.nlu_files()]:
         h.update(path.read_bytes())
     h.update(model_id.encode())
+    return h.hexdigest()
+
+
+def catalogue_fingerprint(catalogue_dir: Path) -> str:
+    """The catalogue files the detector learned from (``up_to_date``)."""
+    h = hashlib.sha256()
+    for path in _catalogue_files(catalogue_dir):
+        h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()
 
 
@@ -225,5 +244,6 @@ def train(encode: Encode, out: Path, model_fingerprint: str, catalogue_dir: Path
     classes, counts = np.unique(labels, return_counts=True)
     per_class = dict(zip(classes, counts))
     weights = np.array([len(labels) / (len(classes) * per_class[label]) for label in labels])
-    linear.fit(vectors, labels, out, model_fingerprint, weights, c)
+    linear.fit(vectors, labels, out, model_fingerprint, weights, c,
+               notes={"catalogue": catalogue_fingerprint(catalogue_dir)})
     return {str(k): int(v) for k, v in per_class.items()}

@@ -68,16 +68,12 @@ def _train_asked(args, settings) -> int:
     from mukaan.catalogue.embedding import get_embedder, model_id
     embedder = get_embedder(settings)
     identity = model_id(embedder)
-    if not args.force:
-        try:
-            asked.load_model(settings, embedder.queries, identity)
-            print(f"asked detector up to date: {settings.asked_model}")
-            return 0
-        except (FileNotFoundError, ValueError, KeyError):
-            pass
+    if not args.force and asked.up_to_date(settings, identity):
+        print(f"asked detector up to date: {settings.asked_model}")
+        return 0
     started = time.perf_counter()
     counts = asked.train(embedder.queries, settings.asked_model,
-                         asked.fingerprint(identity, settings.catalogue_dir), settings.catalogue_dir)
+                         asked.fingerprint(identity), settings.catalogue_dir)
     print(f"asked detector trained in {time.perf_counter() - started:.0f} s on {sum(counts.values())} examples "
           f"({', '.join(f'{k} {v}' for k, v in counts.items())}): {settings.asked_model}")
     return 0

@@ -106,8 +106,22 @@ def test_negated_kinds_are_unwanted_and_situation_topics_stay():
     assert "families" in fused.topics and "culture" not in fused.topics
 
 
-def test_a_stale_detector_is_not_used(embedder, tmp_path):
-    """Trained for other examples or another model: the search runs on the lexicon alone."""
+def test_a_stale_detector_is_not_used_but_a_changed_catalogue_keeps_it(embedder, tmp_path):
+    """Trained for other examples or another model: the search runs on the lexicon alone.
+    Trained before a catalogue file changed (an import): still used, and `make asked` trains
+    it again."""
+    import shutil
+
+    from mukaan.catalogue.embedding import model_id
     settings = get_settings()
+    identity = model_id(embedder)
+    assert asked.up_to_date(settings, identity), "the detector is stale: run `make asked`"
     with pytest.raises(ValueError):
         asked.AskedModel.load(settings.asked_model, embedder.queries, "another fingerprint")
+    catalogue = tmp_path / "activities"
+    shutil.copytree(settings.catalogue_dir, catalogue)
+    first = sorted(catalogue.glob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = Settings(catalogue_dir=catalogue)
+    assert not asked.up_to_date(changed, identity)
+    assert asked.load_model(changed, embedder.queries, identity).wishes("haluan auttaa muita").giving > 0.5
