@@ -13,22 +13,22 @@ export TOKENIZERS_PARALLELISM := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_VERBOSITY := error
 
-.PHONY: run test lint setup model index safety train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest memory audit clean help
+.PHONY: run test lint setup model index safety asked train browser services eval eval-search eval-safety eval-chat eval-nlu bench bench-scale loadtest memory audit clean help
 
 help:
 	@echo "make run     set up and start Mukaan on http://127.0.0.1:8000"
 	@echo "make test    set up and run all tests"
-	@echo "make lint | setup | model | index | train | eval | eval-nlu | bench | memory | clean"
+	@echo "make lint | setup | model | index | safety | asked | train | eval | eval-nlu | bench | memory | clean"
 
 # What `run` and `test` need is built two jobs at a time (the machine this was measured on has
 # 2 cores): the two environments install side by side, and the Rasa training runs beside the
-# embedding model, the catalogue index and the crisis classifier.
+# embedding model, the catalogue index and the two classifiers over its vectors.
 run:
-	$(MAKE) --no-print-directory -j2 setup model index safety train
+	$(MAKE) --no-print-directory -j2 setup model index safety asked train
 	$(PY) -m devtools.stack run
 
 test:
-	$(MAKE) --no-print-directory -j2 setup model index safety train browser services
+	$(MAKE) --no-print-directory -j2 setup model index safety asked train browser services
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -78,6 +78,11 @@ index: model
 safety: model
 	$(PY) -m mukaan.safety train
 
+# The search's "what is asked" detector (mukaan/catalogue/asked.py): a classifier over e5 query
+# vectors, trained again only when its examples, the NLU data, the catalogue files or the model changed.
+asked: model
+	$(PY) -m mukaan.catalogue train-asked
+
 # The Rasa model, trained only when bot/, nlu_data/ or the Rasa pins changed.
 train: setup
 	$(PY) -m devtools.stack train
@@ -85,7 +90,7 @@ train: setup
 # Evaluation: scripts that print figures (search ranking; conversations and safety on the real servers).
 eval: eval-search eval-safety eval-chat
 
-eval-search: index
+eval-search: index asked
 	$(PY) -m scripts.eval_search
 
 # The crisis check on the blind case sets (tests/eval/blind/): recall and misfires per class,
@@ -93,7 +98,7 @@ eval-search: index
 eval-safety: safety
 	$(PY) -m scripts.eval_safety
 
-eval-chat: index train
+eval-chat: index safety asked train
 	$(PY) -m scripts.eval_chat
 
 # NLU on the held-out test sets (tests/nlu/): intent macro-F1 and entity F1 per language.
@@ -101,25 +106,25 @@ eval-nlu: train
 	$(RASA_VENV)/bin/python scripts/eval_nlu.py
 
 # Search latency at 1k/10k/100k activities, index build throughput, memory.
-bench: index safety
+bench: index safety asked
 	$(PY) -m scripts.bench_search
 	$(PY) -m scripts.bench_safety
 
 # Beyond one machine: search latency on PostgreSQL + pgvector at 100k and 1M activities
 # (scripts/bench_scale.py; loading 1M synthetic activities and building their HNSW index takes
 # 15-30 minutes on 2 cores, and 13 GB of disk), then chat throughput with 1 vs 2 Rasa instances.
-bench-scale: index train services
+bench-scale: index asked train services
 	$(PY) -m scripts.bench_scale
 	@if [ -f scripts/bench_chat_scale.py ]; then $(PY) -m scripts.bench_chat_scale; fi
 
 # Load on the real servers (ports 8780/5080): 1 resident, 50 for 60 s, then a 5-minute soak at 20;
 # latency, throughput, errors and memory per phase. `$(PY) -m scripts.loadtest --quick` for a smoke check.
-loadtest: index train
+loadtest: index safety asked train
 	$(PY) -m scripts.loadtest
 
 # Resident memory: each load step of the web app and of Rasa, then the running stack after a
 # warm-up of 50 chat turns and 20 searches (nothing else should be running).
-memory: index safety train
+memory: index safety asked train
 	$(PY) -m scripts.memory_steps
 	$(PY) -m scripts.memory_steps --rasa
 	$(PY) -m scripts.bench_memory

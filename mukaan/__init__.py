@@ -12,6 +12,7 @@ third-party libraries, never a subpackage that imports the core back:
   privacy.py       scrubbing identifiers from logs and stored text
   needs.py         the anonymous unmet-needs counts staff see
   sqlite.py        SQLite connections as the project opens them
+  vectors.py       small linear classifiers over e5 vectors (the crisis check's, the search's)
 
 Subpackages (each may import the core; the core never imports them):
 

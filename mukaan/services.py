@@ -1,4 +1,5 @@
-"""The services one process uses, built from its settings on first use: the catalogue searcher,
+"""The services one process uses, built from its settings on first use: the catalogue searcher
+(with the embedding model and the "what is asked" detector it loads on first use),
 the editorial store (edit links, pending changes, audit log, reports), the unmet-needs log, and
 the catalogue's HSDS records (built again when the catalogue changes).
 

@@ -96,6 +96,19 @@ class Settings(BaseSettings):
     # Score taken off volunteering (giving help, not getting it) and one-off events when the
     # query does not ask for them (mukaan/catalogue/ranking.py, UNASKED_KINDS).
     unasked_kind_penalty: float = 0.2
+    # The "what is asked" detector (mukaan/catalogue/asked.py, `make asked`): a classifier over
+    # the e5 query vector fused with the lexicon. When volunteering is its most likely class,
+    # from P(volunteering) asked_giving, the query asks for volunteering; below asked_getting a
+    # lexicon match for it is a wish to get a volunteer's help, not to volunteer; the other
+    # kinds' probabilities times asked_need join the need cues. Tuned on the blind dev half
+    # (tests/eval/blind/search_dev.yaml). Missing or stale file: the lexicon alone.
+    asked_model: Path = ROOT / "var" / "asked_model.npz"
+    asked_giving: float = 0.3
+    asked_getting: float = 0.5
+    asked_need: float = 0.3
+    # "ei kuntosali vaan kävelyryhmä", "not X but Y": the negated words are not searched for
+    # (asked.split_negated); False = the query is read whole.
+    asked_negation: bool = True
     # Vectors from which dense search uses an approximate HNSW index (usearch) instead of an
     # exact scan; 0 = always exact. The bundled catalogue has about 1,100 vectors.
     ann_min_vectors: int = 150_000

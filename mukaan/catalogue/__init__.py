@@ -3,6 +3,8 @@
   schema.py        the pydantic ``Activity`` and the fixed taxonomy (kinds, topics, audiences)
   loader.py        reads and checks the YAML files; all-or-nothing, errors with file and line
   taxonomy.py      the lexicon that spots kinds, topics and needs in a resident's words
+  asked.py         what a query asks for by meaning (giving or getting help, kinds) from its
+                   e5 vector, fused with the lexicon; what it negates ("not X but Y")
   times.py         one way of writing times per language
   when.py          time windows of a search ("this weekend", a date range) and the time words for them
   fit.py           whether an activity fits the person (age, languages, narrow groups)
@@ -15,7 +17,7 @@
   importers.py     the all-or-nothing import of a file; formats/ has one reader per format
   editorial.py, editing.py, sqldb.py  what associations and staff change (edit links,
                    pending changes, audit log, reports) and the small SQL layer under it
-  cli.py           ``python -m mukaan.catalogue validate | build-index | search | import | export``
+  cli.py           ``python -m mukaan.catalogue validate | build-index | train-asked | search | import | export``
 
 May import: the shared core (mukaan.settings, mukaan.texts, mukaan.nlp, mukaan.language,
 mukaan.gazette, mukaan.privacy, mukaan.sqlite); never web/, actions/ or mukaan.safety.

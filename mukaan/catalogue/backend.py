@@ -11,17 +11,24 @@ PostgreSQL modules only when that backend is chosen (psycopg is not loaded other
 """
 from __future__ import annotations
 
+import logging
 import threading
 from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING
 
-from mukaan.catalogue.embedding import get_embedder, use_serving_threads
+import numpy as np
+
+from mukaan.catalogue import asked
+from mukaan.catalogue.embedding import get_embedder, model_id, use_serving_threads
 from mukaan.catalogue.ranking import MODES, Filters, Result, Signals, Weights, rank
 from mukaan.catalogue.schema import Activity
 from mukaan.catalogue.sqlite_store import Store
 
 if TYPE_CHECKING:
     from mukaan.settings import Settings
+
+log = logging.getLogger(__name__)
+_UNLOADED = object()
 
 
 class Searcher(ABC):
@@ -33,6 +40,7 @@ class Searcher(ABC):
         self.settings = settings
         self.weights = Weights.from_settings(settings)
         self._embedder = embedder
+        self._asked = _UNLOADED
         self._snapshot = None
         self._lock = threading.Lock()
 
@@ -41,6 +49,38 @@ class Searcher(ABC):
         if self._embedder is None:
             self._embedder = get_embedder(self.settings)
         return self._embedder
+
+    @property
+    def asked(self) -> asked.AskedModel | None:
+        """The "what is asked" detector (asked.py, setting ``asked_model``), loaded on first
+        use; None when it is missing or stale: the lexicon alone then says what is asked."""
+        if self._asked is _UNLOADED:
+            try:
+                self._asked = asked.load_model(self.settings, self.embedder.queries, model_id(self.embedder))
+            except (FileNotFoundError, ValueError, KeyError) as exc:
+                log.warning("search: the kinds asked for come from the word lists alone (%s). Fix: run `make asked`",
+                            exc)
+                self._asked = None
+        return self._asked
+
+    def understand(self, query: str) -> asked.Reading:
+        """The query split into what it asks for and what it negates (asked.split_negated),
+        with what the whole query asks for by meaning (the detector, when it is there):
+        giving or getting help does not turn on what is negated."""
+        query = " ".join(query.split())
+        text, negated = asked.split_negated(query) if self.settings.asked_negation else (query, "")
+        model = self.asked if query else None
+        return asked.Reading(text, negated, model.wishes(query) if model is not None else None, query)
+
+    def query_vector(self, reading: asked.Reading) -> np.ndarray:
+        """The dense query vector: of the words asked for; with a negation, blended with the
+        whole query's (asked.NEGATED_CONTEXT), which keeps the context the negated words give
+        ("ei sururyhmää vaan jotain tekemistä": still grieving) without searching for them alone."""
+        q = self.embedder.query(reading.text)
+        if reading.negated:
+            q = q + asked.NEGATED_CONTEXT * self.embedder.query(reading.query)
+            q = q / np.linalg.norm(q)
+        return q
 
     @abstractmethod
     def snapshot(self):

@@ -5,6 +5,7 @@
   build-index          load the catalogue files, with the approved association edits laid over
                        them, into the store (SQLite, or PostgreSQL when database_url is set)
                        and embed what changed
+  train-asked          train the "what is asked" detector (asked.py) when its inputs changed (--force)
   search "TEXT"        search from the command line (--municipality, --lang, --mode, --limit)
   import FILE          add a CSV, HSDS (JSON, or a folder or zip of HSDS CSV tables) or Linked
                        Events file to the catalogue, all-or-nothing (--format csv|hsds|linked-events,
@@ -57,6 +58,24 @@ def _build(args, settings) -> int:
     stats = store.replace_all(shown(activities), get_embedder(settings), progress=True)
     print(f"index: {stats['total']} activities, {stats['embedded']} embedded, "
           f"{stats['removed']} removed ({_where(store)})")
+    return 0
+
+
+def _train_asked(args, settings) -> int:
+    import time
+
+    from mukaan.catalogue import asked
+    from mukaan.catalogue.embedding import get_embedder, model_id
+    embedder = get_embedder(settings)
+    identity = model_id(embedder)
+    if not args.force and asked.up_to_date(settings, identity):
+        print(f"asked detector up to date: {settings.asked_model}")
+        return 0
+    started = time.perf_counter()
+    counts = asked.train(embedder.queries, settings.asked_model,
+                         asked.fingerprint(identity), settings.catalogue_dir)
+    print(f"asked detector trained in {time.perf_counter() - started:.0f} s on {sum(counts.values())} examples "
+          f"({', '.join(f'{k} {v}' for k, v in counts.items())}): {settings.asked_model}")
     return 0
 
 
@@ -159,6 +178,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> Non
     p.set_defaults(fn=_provision)
     p = sub.add_parser("build-index")
     p.set_defaults(fn=_build)
+    p = sub.add_parser("train-asked")
+    p.add_argument("--force", action="store_true", help="train even when nothing changed")
+    p.set_defaults(fn=_train_asked)
     p = sub.add_parser("search")
     p.add_argument("query")
     p.add_argument("--municipality")

@@ -150,9 +150,11 @@ class PgSearcher(Searcher):
             clauses.append("a.id <> ALL(%(exclude)s::text[])")
         return " AND ".join(clauses), params
 
-    def _query(self, conn, query: str, lang: str, f: Filters, exclude: tuple[str, ...]) -> tuple[str, dict, dict]:
+    def _query(self, conn, query: str, lang: str, f: Filters, exclude: tuple[str, ...],
+               vector=None) -> tuple[str, dict, dict]:
         """The candidate query for ``query`` and the filters, its parameters, and the meta
-        values it was built from (read in the caller's transaction)."""
+        values it was built from (read in the caller's transaction); ``vector``: the dense
+        query vector (default: that of ``query``)."""
         where, params = self._where(f, exclude)
         home = gazette().resolve(f.municipality) if f.municipality else None
         meta = dict(conn.execute("SELECT key, value FROM catalogue_meta "
@@ -180,7 +182,7 @@ class PgSearcher(Searcher):
                 break
             picking.append(t)
             matches += df[t] * share
-        params.update(n=CANDIDATES, q=self.embedder.query(query) if query else None,
+        params.update(n=CANDIDATES, q=(self.embedder.query(query) if vector is None else vector) if query else None,
                       home=int(home.code) if home else None, tsq=" | ".join(map(quote, picking)))
         params.update({f"t{i}": t for i, t in enumerate(terms)})
         # Order of the lexical candidates: the idf of the picking lemmas they have, shorter
@@ -226,10 +228,12 @@ class PgSearcher(Searcher):
                 exclude: tuple[str, ...] = ()) -> Signals | None:
         """The ranking signals for the candidates that pass the filters (see module doc)."""
         f = (filters or Filters()).for_residents(self.settings)
-        query = " ".join(query.split())
+        reading = self.understand(query)
+        query = reading.text
         with self.store.pool.connection() as conn, conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            sql, params, meta = self._query(conn, query, lang, f, tuple(exclude))
+            sql, params, meta = self._query(conn, query, lang, f, tuple(exclude),
+                                            self.query_vector(reading) if query else None)
             rows = conn.execute(sql, params).fetchall()
         if not rows:
             return None
@@ -239,7 +243,7 @@ class PgSearcher(Searcher):
             snap, np.arange(len(rows)), np.array([r[5] for r in rows], dtype=np.float32),
             _bm25(np.array([r[7] for r in rows], dtype=np.float32).reshape(len(rows), -1),
                   np.array([r[6] for r in rows], dtype=np.float32), meta["weights"], meta["avgdl"]),
-            query, lang, f,
+            query, lang, f, reading,
             kind=np.array([KINDS.index(r[2]) for r in rows], dtype=np.int8),
             topic_bits=np.array([bits(r[3], TOPICS) for r in rows], dtype=np.int64),
             municipality=np.array([r[1] for r in rows], dtype=np.int32),

@@ -3,7 +3,8 @@ the filters, the signals per candidate (dense cosine, BM25, topics, kind, need, 
 weights and fusion, and the one-line "why this" of a result.
 
 May import: the shared core (mukaan.nlp, mukaan.gazette, mukaan.settings, mukaan.texts) and
-the catalogue's schema and taxonomy. The backends import this module, never the reverse.
+the catalogue's schema, taxonomy and asked (what a query asks for by meaning). The backends
+import this module, never the reverse.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from mukaan.catalogue.asked import Reading
 from mukaan.catalogue.schema import KINDS, TOPICS, WEEKDAYS, Activity
 from mukaan.catalogue.taxonomy import detect
 from mukaan.catalogue.when import Window, helsinki_today
@@ -29,6 +31,9 @@ ANN_CANDIDATES = 1000   # nearest vectors fetched from the ANN index before filt
 # Kinds a resident has to ask for: volunteering is giving help, not getting it, and an event
 # happens once (relative weights of the setting unasked_kind_penalty).
 UNASKED_KINDS = {"volunteering": 1.0, "event": 0.5}
+# A kind the query says it does not want ("ei vertaistukiryhmää vaan…", or volunteering in a
+# wish to get a volunteer's help: asked.py), relative to the same setting.
+NOT_WANTED = 2.0
 
 
 def lexical_tokens(text: str, lang: str) -> list[str]:
@@ -175,13 +180,21 @@ class Signals:
     unscheduled: np.ndarray | None = None   # with a time window: no dates nor weekdays known
 
     @classmethod
-    def build(cls, snap, idx, dense, lexical, query: str, lang: str, f: Filters, *, kind: np.ndarray,
+    def build(cls, snap, idx, dense, lexical, query: str, lang: str, f: Filters, reading: Reading | None = None,
+              *, kind: np.ndarray,
               topic_bits: np.ndarray, municipality: np.ndarray,
               unscheduled: np.ndarray | None = None) -> "Signals":
         """The signals from the candidates' dense and lexical scores and their fields as arrays
         (kind index, topic bits, municipality code or -1, whether no days are known) — shared
-        by the SQLite and PostgreSQL searchers, so both rank alike."""
+        by the SQLite and PostgreSQL searchers, so both rank alike. ``reading`` (asked.py): what
+        the query asks for by meaning, fused with what the lexicon finds, and what it negates:
+        the topics of those words stay, the kinds they name count as not wanted."""
         topics, asked, needs = detect(query, lang) if query else ([], [], {})
+        if reading is not None:
+            fused = reading.fuse(lang, topics, asked, needs)
+            topics, asked, needs, unwanted = fused.topics, fused.asked, fused.needs, fused.unwanted
+        else:
+            unwanted = []
         t = np.zeros(len(idx))
         for topic in topics:  # the share of the query's topics each activity has
             t += (topic_bits & (1 << TOPICS.index(topic))) != 0
@@ -192,7 +205,7 @@ class Signals:
         home = gazette().resolve(f.municipality) if f.municipality else None
         away = (municipality != int(home.code)).astype(float) if home else np.zeros(len(idx))
         unasked = by_kind(kind, {name: weight for name, weight in UNASKED_KINDS.items()
-                                  if name not in asked and name not in f.kinds})
+                                  if name not in asked and name not in f.kinds} | dict.fromkeys(unwanted, NOT_WANTED))
         district = resident_district(query, lang, f.municipality)
         here = (np.array([in_district(snap.activities[i], district) for i in idx], dtype=float)
                 if district else np.zeros(len(idx)))

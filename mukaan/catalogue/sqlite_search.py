@@ -115,14 +115,13 @@ class SqliteSearcher(Searcher):
         return snap.activities[pos] if pos is not None else None
 
     # -- ranking ----------------------------------------------------------------------------
-    def _dense(self, snap: _Snapshot, query: str, keep: np.ndarray) -> np.ndarray:
+    def _dense(self, snap: _Snapshot, q: np.ndarray, keep: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query to each activity (its best language). Exact over
         the vectors that pass the filters; approximate (ANN) when those are very many."""
         scores = np.full(len(snap.activities), -1.0, dtype=np.float32)
         rows = np.flatnonzero(keep[snap.owner_rows]) if len(snap.matrix) else np.zeros(0, np.int64)
         if not len(rows):
             return scores
-        q = self.embedder.query(query)
         if snap.ann is not None and len(rows) >= self.settings.ann_min_vectors:
             found = snap.ann.search(q, ANN_CANDIDATES)
             rows = found.keys[keep[snap.owner_rows[found.keys]]].astype(np.int64)
@@ -149,10 +148,11 @@ class SqliteSearcher(Searcher):
         idx = np.flatnonzero(keep)
         if not len(idx):
             return None
-        query = " ".join(query.split())
+        reading = self.understand(query)
+        query = reading.text
         n = len(snap.activities)
-        d = (self._dense(snap, query, keep) if query else np.zeros(n, np.float32))[idx]
+        d = (self._dense(snap, self.query_vector(reading), keep) if query else np.zeros(n, np.float32))[idx]
         lex = self._lexical(snap, query, lang)[idx]
-        return Signals.build(snap, idx, d, lex, query, lang, f, kind=snap.kind[idx],
+        return Signals.build(snap, idx, d, lex, query, lang, f, reading, kind=snap.kind[idx],
                              topic_bits=snap.topic_bits[idx], municipality=snap.municipality[idx],
                              unscheduled=snap.unscheduled[idx])

@@ -15,8 +15,8 @@ Two routes, and a message is a crisis when either says so:
   (below ``mention_veto``).
 
 ``replies.py`` puts the reply together for each class (its words are in mukaan/texts/crisis.py).
-The package imports ``mukaan.nlp``, ``mukaan.texts`` and ``mukaan.settings`` only (its training
-command, ``__main__.py``, also loads the catalogue's embedding model); the encoder of the
+The package imports ``mukaan.nlp``, ``mukaan.texts``, ``mukaan.vectors`` and ``mukaan.settings``
+only (its training command, ``__main__.py``, also loads the catalogue's embedding model); the encoder of the
 semantic route is handed in by the caller (the web app passes the search's embedder), so the
 check itself never loads a model.
 """

@@ -19,19 +19,18 @@ import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import yaml
 
+from mukaan import vectors as linear
 from mukaan.nlp import LANGS
 from mukaan.settings import ROOT
+from mukaan.vectors import Encode
 
 EXAMPLES = sorted((ROOT / "mukaan" / "data").glob("crisis_examples*.yaml"))
-NLU_DATA = ROOT / "nlu_data"
 VERSION = "2"                       # part of the fingerprint: bump when training changes
 MAX_SEGMENTS = 12
-Encode = Callable[[list[str]], np.ndarray]
 
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\s*[\n;]+\s*|\s+(?:-|–)\s+")
 
@@ -78,10 +77,7 @@ class CrisisModel:
         self._support = classes.index("calm_support") if "calm_support" in classes else None
 
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
-        logits = vectors @ self.weights.T + self.bias
-        logits -= logits.max(axis=1, keepdims=True)
-        p = np.exp(logits)
-        return p / p.sum(axis=1, keepdims=True)
+        return linear.softmax(vectors, self.weights, self.bias)
 
     def score(self, text: str) -> Scores:
         whole, *parts = segments(text)
@@ -104,15 +100,7 @@ class CrisisModel:
     def load(cls, path: Path, encode: Encode, fingerprint: str | None = None,
              thresholds: Thresholds = Thresholds()) -> CrisisModel:
         """Raises FileNotFoundError, or ValueError when the file is stale or unreadable."""
-        with np.load(path, allow_pickle=False) as data:
-            if fingerprint and str(data["fingerprint"]) != fingerprint:
-                raise ValueError(f"{path} was trained on other examples or another model")
-            return cls([str(c) for c in data["classes"]], data["weights"], data["bias"], encode, thresholds)
-
-
-def _strip_annotations(example: str) -> str:
-    """'asun [Espoossa](municipality)' → 'asun Espoossa' (Rasa's entity markup)."""
-    return re.sub(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})", r"\1", example).strip()
+        return cls(*linear.load(path, fingerprint), encode, thresholds)
 
 
 def training_examples() -> list[tuple[str, str]]:
@@ -123,20 +111,14 @@ def training_examples() -> list[tuple[str, str]]:
         for label, by_lang in yaml.safe_load(path.read_text(encoding="utf-8")).items():
             for lang in LANGS:
                 pairs += [(text, label) for text in by_lang.get(lang) or []]
-    for path in sorted(NLU_DATA.glob("*/*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if block.get("intent") and block["intent"] != "crisis":
-                for line in block.get("examples", "").splitlines():
-                    line = _strip_annotations(line.lstrip("- "))
-                    if len(line.split()) >= 2 and not line.startswith("/"):
-                        pairs.append((line, "calm_everyday"))
+    pairs += [(text, "calm_everyday") for text, intent, _ in linear.nlu_examples() if intent != "crisis"]
     return pairs
 
 
 def fingerprint(model_id: str) -> str:
     """What the weights depend on: the training (VERSION), the examples, the NLU data and the model."""
     h = hashlib.sha256(VERSION.encode())
-    for path in [*EXAMPLES, *sorted(NLU_DATA.glob("*/*.yml"))]:
+    for path in [*EXAMPLES, *linear.nlu_files()]:
         h.update(path.read_bytes())
     h.update(model_id.encode())
     return h.hexdigest()
@@ -148,23 +130,10 @@ def train(encode: Encode, out: Path, model_fingerprint: str, batch: int = 64, c:
     The calm examples together weigh as much as the crisis ones (each class group half), so
     that neither the many NLU sentences nor the seven crisis classes tilt the prior. C and the
     weighting were chosen on the blind dev half (whole-message recall and misfires)."""
-    from sklearn.linear_model import LogisticRegression
     pairs = training_examples()
-    texts = [t for t, _ in pairs]
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))   # similar lengths pad little
-    chunks = {}
-    for start in range(0, len(order), batch):
-        ids = order[start:start + batch]
-        chunks.update(zip(ids, encode([texts[i] for i in ids])))
-    vectors = np.stack([chunks[i] for i in range(len(texts))])
+    vectors = linear.encode_all(encode, [t for t, _ in pairs], batch)
     labels = np.array([label for _, label in pairs])
     calm = np.char.startswith(labels, "calm_")
     weights = np.where(calm, 0.5 / calm.sum(), 0.5 / (~calm).sum()) * len(labels)
-    classifier = LogisticRegression(C=c, max_iter=5000)
-    classifier.fit(vectors, labels, sample_weight=weights)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp.npz")
-    np.savez(tmp, classes=np.array(classifier.classes_, dtype=str), weights=classifier.coef_.astype(np.float32),
-             bias=classifier.intercept_.astype(np.float32), fingerprint=np.array(model_fingerprint))
-    tmp.replace(out)
-    return {label: int((labels == label).sum()) for label in classifier.classes_}
+    classes = linear.fit(vectors, labels, out, model_fingerprint, weights, c)
+    return {label: int((labels == label).sum()) for label in classes}
