@@ -6,14 +6,16 @@ from typing import Any
 from rasa_sdk import Action
 from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet
 
+from actions.services import services
 from actions.slots import lang_of, message_text
 from mukaan.safety import check, crisis_reply, is_calm_phrase
 from mukaan.texts import LANGS, say
 
 
 class ActionCrisis(Action):
-    """Emergency guidance. The web app checks every message with the same lexicon before
-    Rasa sees it; this action answers when the NLU classifier finds a crisis the lexicon missed."""
+    """Emergency guidance. The web app checks every message (mukaan.safety: lexicon and
+    classifier) before Rasa sees it; this action answers when the NLU classifier finds a crisis
+    the check missed, and is sure enough of it where the check ran with both routes."""
 
     def name(self) -> str:
         return "action_crisis"
@@ -21,13 +23,24 @@ class ActionCrisis(Action):
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         lang = lang_of(tracker)
         text = message_text(tracker)
-        if is_calm_phrase(text, lang):
-            # "jag dör av tristess": an everyday phrase, not a crisis. Treat it as a situation.
+        if is_calm_phrase(text, lang) or _overruled(tracker):
+            # "jag dör av tristess", "haluun lopettaa tupakoinnin": everyday, not a crisis.
+            # Treat it as a situation.
             return [SlotSet("situation", text), FollowupAction("search_form")]
         category = check(text, lang).category or "suicidal"
         text, buttons = crisis_reply(category, lang)
         dispatcher.utter_message(text=text, buttons=[{"title": t, "payload": p} for t, p in buttons])
         return []
+
+
+def _overruled(tracker) -> bool:
+    """The web app's check ran with both routes and found no crisis (message metadata), and
+    the NLU classifier's crisis guess is below the setting crisis_nlu_confidence."""
+    message = tracker.latest_message
+    if not (message.get("metadata") or {}).get("crisis_checked"):
+        return False
+    confidence = (message.get("intent") or {}).get("confidence", 1.0)
+    return confidence < services().settings.crisis_nlu_confidence
 
 
 class ActionStartOver(Action):

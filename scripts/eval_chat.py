@@ -76,7 +76,11 @@ def run(url: str, show: bool) -> int:
                           f"{[(c['name'], c['kind'], c['municipality_fi']) for c in cards[:3]]}")
             print(f"{name} conversations: {passed}/{len(cases)} = {passed / len(cases):.2f} reach a relevant "
                   f"recommendation; {turns} turns, {(time.time() - t0) / max(turns, 1) * 1000:.0f} ms per turn")
-        for name, path in (("shared", SHARED / "crisis.yaml"), ("own", OWN / "crisis_cases.yaml")):
+        # The whole path a message takes (the check, then Rasa's crisis intent), on the crisis
+        # sets scripts/eval_safety.py scores route by route.
+        for name, path in (("shared", SHARED / "crisis.yaml"), ("own", OWN / "crisis_cases.yaml"),
+                           ("blind dev", OWN / "blind" / "crisis_dev.yaml"),
+                           ("blind test", OWN / "blind" / "crisis_test.yaml")):
             data = load(path)
             if not data:
                 continue

@@ -5,8 +5,9 @@
   .venv/bin/python -m scripts.eval_safety --show-misses dev    # what dev missed or misfired on
 
 Sets: tests/eval/blind/crisis_{dev,test}.yaml (written blind, split once: tune on dev only,
-report test as it falls), the project's own tests/eval/crisis_cases.yaml and the shared
-development cases. Routes: the lexicon alone, the semantic classifier alone, and both (what
+report test as it falls), the project's own tests/eval/crisis_cases.yaml, the shared
+development cases, and "everyday": every message of the blind search and conversation sets
+(dev and test halves), all calm, as residents write them all day. Routes: the lexicon alone, the semantic classifier alone, and both (what
 the web app runs). A crisis case is caught when the route finds a crisis; a calm case misfires
 when it does.
 """
@@ -25,15 +26,31 @@ from mukaan.settings import ROOT, get_settings
 BLIND = ROOT / "tests" / "eval" / "blind"
 SETS = {"dev": BLIND / "crisis_dev.yaml", "test": BLIND / "crisis_test.yaml",
         "own": ROOT / "tests" / "eval" / "crisis_cases.yaml",
-        "shared": ROOT.parent / "shared" / "eval" / "crisis.yaml"}
+        "shared": ROOT.parent / "shared" / "eval" / "crisis.yaml",
+        "everyday dev": [BLIND / "search_dev.yaml", BLIND / "chat_dev.yaml", BLIND / "search_other_dev.yaml"],
+        "everyday test": [BLIND / "search_test.yaml", BLIND / "chat_test.yaml", BLIND / "search_other_test.yaml"]}
 ROUTES = ("lexicon", "semantic", "both")
+
+
+def everyday(paths: list) -> dict[str, list[dict]]:
+    """The residents' messages of the blind search and conversation sets (every turn), all
+    calm: what the check meets most of the day."""
+    calm = []
+    for path in paths:
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            said = [case.get("say") or case.get("q"), *(case.get("then") or [])]
+            calm += [{"cls": path.stem.rsplit("_", 1)[0], "say": s, "lang": case.get("lang", "fi"), "kind": "calm"}
+                     for s in said if s]
+    return {"crisis": [], "calm": calm}
 
 
 def load_sets(names: list[str]) -> dict[str, dict[str, list[dict]]]:
     out = {}
     for name in names:
         path = SETS[name]
-        if path.exists():
+        if isinstance(path, list):
+            out[name] = everyday(path)
+        elif path.exists():
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             out[name] = {kind: [{"cls": kind, **c, "kind": kind} for c in data.get(kind) or []]
                          for kind in ("crisis", "calm")}

@@ -57,13 +57,16 @@ class RasaClient:
         self.last_failure = kind
         self._skip_until = time.monotonic() + RETRY_AFTER
 
-    async def send(self, session: str, text: str, lang: str) -> list[dict[str, Any]]:
+    async def send(self, session: str, text: str, lang: str, *, checked: bool = False) -> list[dict[str, Any]]:
+        """Rasa's answer to ``text``; ``checked``: the crisis check ran with its semantic route
+        and found no crisis (the message metadata says so to action_crisis)."""
         if time.monotonic() < self._skip_until:
             raise RasaUnavailable(f"Rasa failed ({self.last_failure}) less than {RETRY_AFTER:g} s ago")
         try:
             response = await self._request(
                 "POST", "/webhooks/rest/webhook", self.timeout,
-                json={"sender": session, "message": text, "metadata": {"lang": lang}})
+                json={"sender": session, "message": text,
+                      "metadata": {"lang": lang, "crisis_checked": checked}})
             response.raise_for_status()
             messages = response.json() or []
         except httpx.TimeoutException as exc:

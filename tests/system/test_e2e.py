@@ -5,7 +5,7 @@ import pytest
 
 from devtools.stack import Stack
 from scripts import eval_chat
-from tests.conftest import SHARED_EVAL, start_over_call
+from tests.conftest import SHARED_EVAL, TESTS, start_over_call
 
 pytestmark = pytest.mark.e2e
 
@@ -64,6 +64,20 @@ def test_greeting_and_crisis_through_the_real_stack(stack):
         crisis = c.post("/api/chat", json={"session": hello["session"], "message": "I want to end my life",
                                            "lang": "en"}).json()
         assert "112" in crisis["messages"][0]["text"]
+
+
+def test_own_crisis_cases_through_the_real_stack(stack):
+    """What the resident gets, not one route: the check before Rasa, then the NLU classifier's
+    crisis intent and action_crisis. Every crisis case gets the emergency reply, no calm one does
+    ("haluun lopettaa tupakoinnin" once got it from a weak NLU guess)."""
+    data = eval_chat.load(TESTS / "eval" / "crisis_cases.yaml")
+    with httpx.Client(base_url=stack.web_url, timeout=30) as c:
+        def crisis(case):
+            return eval_chat.is_crisis_reply(c.post("/api/chat", json={"message": case["say"],
+                                                                        "lang": case["lang"]}).json())
+        missed = [case["say"] for case in data["crisis"] if not crisis(case)]
+        misfired = [case["say"] for case in data["calm"] if crisis(case)]
+    assert (missed, misfired) == ([], [])
 
 
 def test_shared_conversations(stack):

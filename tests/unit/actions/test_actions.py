@@ -19,13 +19,13 @@ pytestmark = pytest.mark.usefixtures("action_services")
 
 
 def tracker(text="", intent="describe_situation", slots=None, lang="fi", entities=None, requested=None,
-            active_loop=None):
+            active_loop=None, confidence=0.9, metadata=None):
     slots = {"language": lang, **(slots or {})}
     if requested:
         slots["requested_slot"] = requested
     return Tracker(sender_id="test", slots=slots,
-                   latest_message={"text": text, "intent": {"name": intent, "confidence": 0.9},
-                                   "entities": entities or [], "metadata": {"lang": lang}},
+                   latest_message={"text": text, "intent": {"name": intent, "confidence": confidence},
+                                   "entities": entities or [], "metadata": {"lang": lang, **(metadata or {})}},
                    events=[], paused=False, followup_action=None,
                    active_loop={"name": active_loop} if active_loop else {}, latest_action_name="action_listen")
 
@@ -134,6 +134,24 @@ def test_crisis_guess_on_an_everyday_phrase_is_overruled():
                                                    lang="sv"))
     assert not messages
     assert {"event": "followup", "name": "search_form"} in [{k: e.get(k) for k in ("event", "name")} for e in events]
+
+
+@pytest.mark.parametrize("confidence, checked, crisis", [
+    (0.6, True, False),     # both routes of the check found nothing, and the NLU guess is weak
+    (0.97, True, True),     # the NLU classifier is sure
+    (0.6, False, True),     # the check ran without its classifier: the NLU guess counts
+])
+def test_a_weak_crisis_guess_after_the_full_check_is_taken_as_the_situation(confidence, checked, crisis):
+    text = "haluan lopettaa kaiken"     # no everyday phrase the lexicon knows
+    messages, events = run(ActionCrisis(), tracker(text, intent="crisis", confidence=confidence,
+                                                   metadata={"crisis_checked": checked}))
+    if crisis:
+        assert "112" in messages[0]["text"] and not events
+    else:
+        assert not messages
+        assert [e.get("value") for e in events if e.get("name") == "situation"] == [text]
+        assert {"event": "followup", "name": "search_form"} in [{k: e.get(k) for k in ("event", "name")}
+                                                                for e in events]
 
 
 def test_crisis_action_and_start_over_keep_the_language():

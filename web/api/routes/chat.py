@@ -81,7 +81,7 @@ async def chat(body: ChatRequest, request: Request, settings: SettingsDep, langu
     quiet = [ChatMessage(text=quiet_line(lang), kind="notice")] if crisis.quiet else []
     try:
         sessions.touch(session)
-        rasa_messages = await rasa.send(session, text, lang)
+        rasa_messages = await rasa.send(session, text, lang, checked=crisis_model is not None)
     except RasaUnavailable as exc:
         log.warning("Rasa unavailable, searching directly: %s", exc)
         return reply(notes + await _direct_search(request, services, text, lang) + quiet, lang)
