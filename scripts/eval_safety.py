@@ -7,9 +7,9 @@
 Sets: tests/eval/blind/crisis_{dev,test}.yaml (written blind, split once: tune on dev only,
 report test as it falls), the project's own tests/eval/crisis_cases.yaml, the shared
 development cases, and "everyday": every message of the blind search and conversation sets
-(dev and test halves), all calm, as residents write them all day. Routes: the lexicon alone, the semantic classifier alone, and both (what
-the web app runs). A crisis case is caught when the route finds a crisis; a calm case misfires
-when it does.
+(dev and test halves), all calm, as residents write them all day. Routes: the lexicon alone,
+the semantic classifier alone, and both (what the web app runs). A crisis case is caught
+when the route finds a crisis; a calm case misfires when it does.
 """
 from __future__ import annotations
 

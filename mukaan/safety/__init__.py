@@ -56,6 +56,7 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
     lexicon route runs."""
     words = scan(text, lang)
     found = list(words.found)
+    told_as_over = words.over and bool(words.found or words.mentions)     # "pappa slog mig i tonåren men …"
     scores = model.score(text) if model is not None and not text.startswith("/") else None   # not a payload
     if scores and words.set_aside and scores.whole >= model.thresholds.calm_veto:
         found += words.set_aside
@@ -72,7 +73,7 @@ def check(text: str, lang: str = "fi", model: CrisisModel | None = None) -> Cris
     routes = (["lexicon"] if found else []) + (["semantic"] if semantic else [])
     if semantic and scores.label in CLASSES:
         found.append(scores.label)
-    quiet = bool(scores) and not routes and scores.support >= model.thresholds.support
+    quiet = bool(scores) and not routes and (scores.support >= model.thresholds.support or told_as_over)
     ordered = sorted(set(found) or ({"suicidal"} if routes else set()), key=CLASSES.index)
     return CrisisCheck(ordered, tuple(routes), quiet)
 
