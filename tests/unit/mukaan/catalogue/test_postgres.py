@@ -83,7 +83,10 @@ def test_filtered_searches_still_fill_the_page(large_store, embedder, monkeypatc
     monkeypatch.setattr(pg_search, "EXACT_DENSE_BELOW", 0)
     assert "Index Scan using catalogue_vectors_hnsw" in searcher.plan(q, filters=clubs)
     sig = searcher.signals(q, filters=clubs)
-    assert len(sig.idx) >= pg_search.CANDIDATES
+    # Without the iterative scan about a fifth of the ef_search list (40 rows) would pass the
+    # filter. The CANDIDATES rows are vectors, one per language: an activity with two of them
+    # near the query counts once, so a few fewer activities than rows is right (once 199).
+    assert len(sig.idx) >= 0.9 * pg_search.CANDIDATES
     assert {sig.snap.activities[i].kind for i in sig.idx} == {"club"}
     approx = searcher.search(q, filters=clubs, limit=20)
     assert len(approx) == 20 and approx[0].activity.id == exact[0].activity.id
