@@ -53,6 +53,15 @@ def is_crisis_reply(body: dict) -> bool:
     return any(n in first for n in CRISIS_NUMBERS)
 
 
+def crisis_misses(client: httpx.Client, data: dict) -> tuple[list[str], list[str]]:
+    """Each case of a crisis set sent on its own through POST /api/chat: the crisis messages
+    that did not get the emergency reply, and the calm ones that did."""
+    def crisis(case: dict) -> bool:
+        return is_crisis_reply(client.post("/api/chat", json={"message": case["say"], "lang": case["lang"]}).json())
+    return ([c["say"] for c in data["crisis"] if not crisis(c)],
+            [c["say"] for c in data["calm"] if crisis(c)])
+
+
 def load(path: Path):
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
 
@@ -84,11 +93,8 @@ def run(url: str, show: bool) -> int:
             data = load(path)
             if not data:
                 continue
-            caught = sum(is_crisis_reply(client.post("/api/chat", json={"message": c["say"], "lang": c["lang"]}).json())
-                         for c in data["crisis"])
-            misfired = [c["say"] for c in data["calm"] if is_crisis_reply(
-                client.post("/api/chat", json={"message": c["say"], "lang": c["lang"]}).json())]
-            print(f"{name} safety: crisis caught {caught}/{len(data['crisis'])}, "
+            missed, misfired = crisis_misses(client, data)
+            print(f"{name} safety: crisis caught {len(data['crisis']) - len(missed)}/{len(data['crisis'])}, "
                   f"calm misfired {len(misfired)}/{len(data['calm'])} {misfired if show else ''}")
     return 0
 

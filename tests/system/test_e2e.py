@@ -71,13 +71,8 @@ def test_own_crisis_cases_through_the_real_stack(stack):
     crisis intent and action_crisis. Every crisis case gets the emergency reply, no calm one does
     ("haluun lopettaa tupakoinnin" once got it from a weak NLU guess)."""
     data = eval_chat.load(TESTS / "eval" / "crisis_cases.yaml")
-    with httpx.Client(base_url=stack.web_url, timeout=30) as c:
-        def crisis(case):
-            return eval_chat.is_crisis_reply(c.post("/api/chat", json={"message": case["say"],
-                                                                        "lang": case["lang"]}).json())
-        missed = [case["say"] for case in data["crisis"] if not crisis(case)]
-        misfired = [case["say"] for case in data["calm"] if crisis(case)]
-    assert (missed, misfired) == ([], [])
+    with httpx.Client(base_url=stack.web_url, timeout=30) as client:
+        assert eval_chat.crisis_misses(client, data) == ([], [])
 
 
 def test_shared_conversations(stack):
